@@ -1,0 +1,95 @@
+/*
+ * postpanel: the administrator's command line.
+ *
+ *	postpanel [-c CONFIG] db migrate
+ *	postpanel [-c CONFIG] user add LOGIN --role admin|reseller|customer
+ *	          [--reseller LOGIN] [--language en|fr|sv]     (password on stdin)
+ *	postpanel [-c CONFIG] domain add NAME --owner LOGIN
+ *	postpanel [-c CONFIG] domain import FILE             (lines: NAME OWNER)
+ *	postpanel [-c CONFIG] mail show DOMAIN
+ *	postpanel [-c CONFIG] mail set DOMAIN [--service on|off] [--policy P]
+ *	          [--bounce-message TEXT] [--forward ADDRESS] [--redirect-ip IP]
+ *	          [--redirect-port N] [--webmail NAME|none]
+ *	          [--domain-limit default|unlimited|N] [--mailbox-limit ...]
+ *
+ * Every change goes through the same validation as the web pages and is
+ * audited with source "cli".
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "i18n/i18n.h"
+#include "util/conf.h"
+#include "util/log.h"
+
+static void usage(void)
+{
+	fprintf(stderr, "%s",
+		_("usage: postpanel [-c CONFIG] COMMAND ...\n"
+		  "commands:\n"
+		  "  db migrate\n"
+		  "  user add LOGIN --role admin|reseller|customer [--reseller LOGIN] [--language en|fr|sv]\n"
+		  "  domain add NAME --owner LOGIN\n"
+		  "  domain import FILE\n"
+		  "  mail show DOMAIN\n"
+		  "  mail set DOMAIN [--service on|off] [--policy bounce|forward|redirect|reject]\n"
+		  "           [--bounce-message TEXT] [--forward ADDRESS] [--redirect-ip IP]\n"
+		  "           [--redirect-port PORT] [--webmail NAME|none]\n"
+		  "           [--domain-limit default|unlimited|N] [--mailbox-limit default|unlimited|N]\n"));
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = getenv("POSTPANEL_CONF");
+	struct cli cli;
+	char *err = NULL;
+	int rc;
+
+	log_init("postpanel");
+	if (argc >= 3 && strcmp(argv[1], "-c") == 0) {
+		path = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
+	if (path == NULL)
+		path = SYSCONFDIR "/postpanel/postpanel.conf";
+	memset(&cli, 0, sizeof(cli));
+	if ((cli.conf = conf_load(path, &err)) == NULL) {
+		fprintf(stderr, "postpanel: %s\n", err);
+		free(err);
+		return 1;
+	}
+	i18n_init(conf_get(cli.conf, "locale_dir", LOCALEDIR));
+	if (argc < 3)
+		usage();
+	cli.db = db_open(conf_get(cli.conf, "database", "dbname=postpanel"));
+	cli.actor.id = 0;
+	cli.actor.role = ROLE_ADMIN;
+	cli.actor.login = getenv("SUDO_USER") ? getenv("SUDO_USER") :
+			  getenv("USER") ? getenv("USER") : "cli";
+	cli.actor.source = "cli";
+	if (strcmp(argv[1], "db") == 0 && strcmp(argv[2], "migrate") == 0 && argc == 3)
+		rc = cli_db_migrate(&cli);
+	else if (strcmp(argv[1], "user") == 0 && strcmp(argv[2], "add") == 0)
+		rc = cli_user_add(&cli, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "domain") == 0 && strcmp(argv[2], "add") == 0)
+		rc = cli_domain_add(&cli, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "domain") == 0 && strcmp(argv[2], "import") == 0 && argc == 4)
+		rc = cli_domain_import(&cli, argv[3]);
+	else if (strcmp(argv[1], "mail") == 0 && strcmp(argv[2], "show") == 0 && argc == 4)
+		rc = cli_mail_show(&cli, argv[3]);
+	else if (strcmp(argv[1], "mail") == 0 && strcmp(argv[2], "set") == 0)
+		rc = cli_mail_set(&cli, argc - 2, argv + 2);
+	else
+		usage();
+	db_close(cli.db);
+	conf_free(cli.conf);
+	return rc;
+}

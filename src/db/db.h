@@ -1,0 +1,197 @@
+/*
+ * NAME
+ *	db - every query postpanel makes, over one libpq connection
+ * SYNOPSIS
+ *	struct db *db = db_open("host=/run/pp dbname=postpanel");
+ *	struct mail_view v;
+ *	switch (db_mail_get(db, &actor, "example.com", &v)) { ... }
+ *	db_mail_view_clear(&v);
+ *	db = db_close(db);
+ * DESCRIPTION
+ *	All SQL lives in this module; every statement is parameterised and
+ *	prepared once per connection. The connection is opened lazily and
+ *	re-opened after the server restarted: a statement that fails because
+ *	the connection died is retried once on a new connection, unless it
+ *	ran inside a transaction (then the caller gets DB_DOWN and nothing
+ *	was written).
+ *
+ *	Reads of a domain take the caller (struct actor) and check role and
+ *	ownership in the same query that reads the row: a domain the caller
+ *	may not see is DB_NOTFOUND, exactly like one that does not exist.
+ *
+ *	Writes set the actor and source for the transaction; triggers in the
+ *	schema then write the audit log, bump the change generation and
+ *	notify the map daemons (sql/001_schema.sql).
+ *
+ *	Result structures own their strings; release them with the matching
+ *	*_clear() function (which accepts a zeroed structure).
+ */
+#ifndef PP_DB_H
+#define PP_DB_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "model/mailcfg.h"
+#include "model/role.h"
+#include "model/servercfg.h"
+#include "util/token.h"
+
+enum db_status {
+	DB_OK = 0,
+	DB_NOTFOUND,	/* no such row, or not the caller's */
+	DB_CONFLICT,	/* changed by someone else since it was read */
+	DB_DUPLICATE,	/* would create a second row with the same key */
+	DB_INVALID,	/* refused by a constraint (bad reference, wrong role) */
+	DB_LOCKED,	/* login throttled */
+	DB_DOWN,	/* the database cannot be reached */
+	DB_ERROR	/* anything else; logged */
+};
+
+struct db;
+
+/* The person or program behind a request. Strings are borrowed. */
+struct actor {
+	long long id;		/* 0: a command-line administrator without account */
+	enum role role;
+	const char *login;
+	const char *source;	/* "web", "cli", "bulk", "api" */
+};
+
+struct db *db_open(const char *conninfo);
+struct db *db_close(struct db *db);
+/* Connects if needed; 1 when the database answers. */
+int db_available(struct db *db);
+/* Text of the last error, for logs and the command line; owned by db. */
+const char *db_error(const struct db *db);
+const char *db_status_name(enum db_status st);
+
+/* ---- schema migrations (db_migrate.c) ---- */
+/* Applies sql/NNN_*.sql files from dir not yet applied, each once, in order. */
+enum db_status db_migrate(struct db *db, const char *dir, FILE *report);
+
+/* ---- accounts, sessions, logins (db_account.c) ---- */
+struct session_info {
+	long long account_id;
+	char login[72];
+	enum role role;
+	char language[8];		/* "" when the account has no preference */
+	char server_language[8];	/* the administrator's default */
+	char csrf[TOKEN_HEX_LEN + 1];
+};
+
+enum db_status db_account_add(struct db *db, const struct actor *actor, const char *login,
+			      const char *password_hash, enum role role,
+			      const char *reseller_login, const char *language);
+/*
+ * Checks a login attempt, with throttling by login name and by client
+ * address. DB_OK fills *who; DB_NOTFOUND means wrong login or password;
+ * DB_LOCKED sets *retry_after (seconds).
+ */
+enum db_status db_login(struct db *db, const char *login, const char *password,
+			const char *client, struct session_info *who, int *retry_after);
+/* Creates a session for who; token receives the cookie value. */
+enum db_status db_session_create(struct db *db, struct session_info *who,
+				 char token[TOKEN_HEX_LEN + 1]);
+enum db_status db_session_get(struct db *db, const char *token, struct session_info *who);
+enum db_status db_session_delete(struct db *db, const char *token);
+
+/* ---- domains (db_domain.c) ---- */
+struct domain_row {
+	char *name;
+	char *owner;
+	int service;
+	enum mail_policy policy;
+	char *webmail;			/* NULL: none */
+};
+
+struct domain_query {
+	const char *search;		/* substring of the name; "" for all */
+	const char *after;		/* next page: names after this one */
+	const char *before;		/* previous page: names before this one */
+	int limit;
+};
+
+struct domain_page {
+	struct domain_row *rows;
+	size_t n;
+	int has_prev;
+	int has_next;
+	long long total;		/* domains in the caller's scope (matching search) */
+	int total_capped;		/* total is a lower bound */
+};
+
+enum db_status db_domain_list(struct db *db, const struct actor *actor,
+			      const struct domain_query *q, struct domain_page *out);
+void db_domain_page_clear(struct domain_page *p);
+enum db_status db_domain_add(struct db *db, const struct actor *actor, const char *name,
+			     const char *owner_login);
+/*
+ * Adds n domains in one transaction: all or none. DB_NOTFOUND: some
+ * owner is not a customer; DB_DUPLICATE: some name exists (db_error()
+ * names it).
+ */
+enum db_status db_domain_import(struct db *db, const struct actor *actor,
+				const char *const *names, const char *const *owners,
+				size_t n);
+
+/* ---- mail settings (db_mail.c) ---- */
+struct mail_view {
+	long long domain_id;
+	char *name;
+	char *owner;
+	char *owner_language;		/* the owner's, else the server default */
+	struct mail_settings s;
+	long long version;
+	char *updated_at;		/* ISO 8601, UTC */
+	char *updated_by;		/* login, or NULL */
+	int outgoing_control;
+	int default_domain_limit;	/* 0: unlimited */
+	int default_mailbox_limit;	/* 0: unlimited */
+};
+
+enum db_status db_mail_get(struct db *db, const struct actor *actor, const char *domain,
+			   struct mail_view *out);
+void db_mail_view_clear(struct mail_view *v);
+/*
+ * Saves s for the domain if its version is still `version`: DB_OK sets
+ * *new_version; DB_CONFLICT means someone saved in between (nothing
+ * written); DB_NOTFOUND that the caller may not edit it.
+ */
+enum db_status db_mail_save(struct db *db, const struct actor *actor, long long domain_id,
+			    long long version, const struct mail_settings *s,
+			    long long *new_version);
+
+/* ---- server settings and webmails (db_server.c) ---- */
+struct webmail {
+	char *name;
+	char *label;
+	int installed;
+};
+
+struct webmail_list {
+	struct webmail *items;
+	size_t n;
+};
+
+struct server_settings {
+	struct server_config c;
+	long long version;
+	char *updated_at;
+	char *updated_by;
+};
+
+enum db_status db_webmail_list(struct db *db, struct webmail_list *out);
+void db_webmail_list_clear(struct webmail_list *l);
+enum db_status db_server_get(struct db *db, struct server_settings *out);
+void db_server_clear(struct server_settings *s);
+/*
+ * Saves the server settings and which webmails are installed (names in
+ * installed[]), if the settings are still at `version`. A webmail still
+ * chosen by some domain cannot be uninstalled: DB_INVALID, *in_use set.
+ */
+enum db_status db_server_save(struct db *db, const struct actor *actor, long long version,
+			      const struct server_config *c, const char *const *installed,
+			      size_t n_installed, long long *in_use);
+
+#endif

@@ -1,0 +1,170 @@
+/* One domain's mail settings: read with ownership, save with a version check. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db_internal.h"
+#include "util/xalloc.h"
+
+/* Role and ownership, with $2 the caller's role and $3 the caller's id. */
+#define OWNED_BY_CALLER \
+	" ($2 = 'admin' OR ($2 = 'reseller' AND d.reseller_id = $3::bigint)" \
+	"  OR ($2 = 'customer' AND d.owner_id = $3::bigint))"
+
+static const struct db_stmt stmt_mail_get = {
+	"mail_get",
+	"SELECT d.id, d.name, o.login, coalesce(o.language, ss.default_language),"
+	"       m.service_enabled, m.unknown_policy, m.bounce_message, m.forward_address,"
+	"       host(m.redirect_ip), m.redirect_port, m.webmail,"
+	"       m.domain_limit_mode, m.domain_limit, m.mailbox_limit_mode, m.mailbox_limit,"
+	"       m.version, to_char(m.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+	"       u.login, ss.outgoing_control, coalesce(ss.default_domain_limit, 0),"
+	"       coalesce(ss.default_mailbox_limit, 0)"
+	"  FROM domains d"
+	"  JOIN mail_settings m ON m.domain_id = d.id"
+	"  JOIN accounts o ON o.id = d.owner_id"
+	"  LEFT JOIN accounts u ON u.id = m.updated_by"
+	"  CROSS JOIN server_settings ss"
+	" WHERE d.name = $1 AND" OWNED_BY_CALLER
+};
+
+static void actor_params(const struct actor *actor, char id[24], const char **role)
+{
+	snprintf(id, 24, "%lld", actor->id);
+	*role = role_name(actor->role);
+}
+
+enum db_status db_mail_get(struct db *db, const struct actor *actor, const char *domain,
+			   struct mail_view *v)
+{
+	char id[24];
+	const char *params[3] = { domain, NULL, id };
+	enum db_status st;
+	PGresult *res;
+
+	memset(v, 0, sizeof(*v));
+	actor_params(actor, id, &params[1]);
+	res = db_exec(db, &stmt_mail_get, 3, params, &st);
+	if (res == NULL)
+		return st;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return DB_NOTFOUND;
+	}
+	v->domain_id = db_col_ll(res, 0, 0);
+	v->name = db_col_dup(res, 0, 1);
+	v->owner = db_col_dup(res, 0, 2);
+	v->owner_language = db_col_dup(res, 0, 3);
+	v->s.service = db_col_bool(res, 0, 4);
+	if (mailcfg_policy_parse(PQgetvalue(res, 0, 5), &v->s.policy) != 0)
+		v->s.policy = POLICY_REJECT;
+	v->s.bounce_message = db_col_dup(res, 0, 6);
+	v->s.forward_address = db_col_dup(res, 0, 7);
+	v->s.redirect_ip = db_col_dup(res, 0, 8);
+	v->s.redirect_port = (int)db_col_ll(res, 0, 9);
+	v->s.webmail = db_col_dup(res, 0, 10);
+	mailcfg_limit_mode_parse(PQgetvalue(res, 0, 11), &v->s.domain_limit_mode);
+	v->s.domain_limit = (int)db_col_ll(res, 0, 12);
+	mailcfg_limit_mode_parse(PQgetvalue(res, 0, 13), &v->s.mailbox_limit_mode);
+	v->s.mailbox_limit = (int)db_col_ll(res, 0, 14);
+	v->version = db_col_ll(res, 0, 15);
+	v->updated_at = db_col_dup(res, 0, 16);
+	v->updated_by = db_col_dup(res, 0, 17);
+	v->outgoing_control = db_col_bool(res, 0, 18);
+	v->default_domain_limit = (int)db_col_ll(res, 0, 19);
+	v->default_mailbox_limit = (int)db_col_ll(res, 0, 20);
+	PQclear(res);
+	return DB_OK;
+}
+
+void db_mail_view_clear(struct mail_view *v)
+{
+	free(v->name);
+	free(v->owner);
+	free(v->owner_language);
+	free(v->updated_at);
+	free(v->updated_by);
+	mailcfg_clear(&v->s);
+	memset(v, 0, sizeof(*v));
+}
+
+static const struct db_stmt stmt_mail_save = {
+	"mail_save",
+	"UPDATE mail_settings m SET"
+	"       service_enabled = $5, unknown_policy = $6::unknown_policy,"
+	"       bounce_message = $7, forward_address = $8, redirect_ip = $9::inet,"
+	"       redirect_port = $10, webmail = $11,"
+	"       domain_limit_mode = $12::limit_mode, domain_limit = $13,"
+	"       mailbox_limit_mode = $14::limit_mode, mailbox_limit = $15,"
+	"       version = m.version + 1, updated_at = now(), updated_by = pp_actor_id()"
+	"  FROM domains d"
+	" WHERE m.domain_id = $1 AND d.id = m.domain_id AND m.version = $4 AND" OWNED_BY_CALLER
+	" RETURNING m.version"
+};
+
+static const struct db_stmt stmt_mail_exists = {
+	"mail_exists",
+	"SELECT 1 FROM domains d WHERE d.id = $1 AND" OWNED_BY_CALLER
+};
+
+/* A limit value, or SQL NULL when none was ever given. */
+static const char *limit_param(int value, char buf[16])
+{
+	if (value < 1)
+		return NULL;
+	snprintf(buf, 16, "%d", value);
+	return buf;
+}
+
+enum db_status db_mail_save(struct db *db, const struct actor *actor, long long domain_id,
+			    long long version, const struct mail_settings *s,
+			    long long *new_version)
+{
+	char did[24], aid[24], ver[24], port[16], dl[16], ml[16];
+	const char *params[15];
+	enum db_status st;
+	PGresult *res;
+
+	snprintf(did, sizeof(did), "%lld", domain_id);
+	snprintf(ver, sizeof(ver), "%lld", version);
+	snprintf(port, sizeof(port), "%d", s->redirect_port);
+	params[0] = did;
+	actor_params(actor, aid, &params[1]);
+	params[2] = aid;
+	params[3] = ver;
+	params[4] = s->service ? "true" : "false";
+	params[5] = mailcfg_policy_name(s->policy);
+	params[6] = s->bounce_message;
+	params[7] = s->forward_address;
+	params[8] = s->redirect_ip;
+	params[9] = port;
+	params[10] = s->webmail;
+	params[11] = mailcfg_limit_mode_name(s->domain_limit_mode);
+	params[12] = limit_param(s->domain_limit, dl);
+	params[13] = mailcfg_limit_mode_name(s->mailbox_limit_mode);
+	params[14] = limit_param(s->mailbox_limit, ml);
+
+	if ((st = db_begin(db, actor)) != DB_OK)
+		return st;
+	res = db_exec(db, &stmt_mail_save, 15, params, &st);
+	if (res == NULL) {
+		db_rollback(db);
+		return st;
+	}
+	if (PQntuples(res) == 1) {
+		*new_version = db_col_ll(res, 0, 0);
+		PQclear(res);
+		return db_commit(db);
+	}
+	PQclear(res);
+	/* Nothing updated: either not the caller's domain, or a newer version. */
+	res = db_exec(db, &stmt_mail_exists, 3, params, &st);
+	if (res != NULL) {
+		st = PQntuples(res) == 1 ? DB_CONFLICT : DB_NOTFOUND;
+		PQclear(res);
+	}
+	db_rollback(db);
+	return st;
+}

@@ -1,0 +1,34 @@
+/*
+ * NAME
+ *	handlers - one function per page; each fills r->hdf and renders
+ * DESCRIPTION
+ *	The router (app.c) has already decoded the input, authenticated the
+ *	caller where the route demands it, checked the CSRF token of every
+ *	POST and chosen the language. arg is the variable path segment of
+ *	the route (a domain name), or NULL.
+ */
+#ifndef PP_HANDLERS_H
+#define PP_HANDLERS_H
+
+#include "web/request.h"
+
+#define SESSION_COOKIE "pp_session"
+#define LOGIN_CSRF_COOKIE "pp_login"
+
+void page_ping(struct request *r, const char *arg);
+void page_home(struct request *r, const char *arg);
+void page_login_form(struct request *r, const char *arg);
+void page_login(struct request *r, const char *arg);
+void page_logout(struct request *r, const char *arg);
+void page_domains(struct request *r, const char *arg);
+void page_mail_form(struct request *r, const char *arg);
+void page_mail_save(struct request *r, const char *arg);
+void page_server_form(struct request *r, const char *arg);
+void page_server_save(struct request *r, const char *arg);
+
+/* Renders the error page for a database status other than DB_OK. */
+void page_db_error(struct request *r, enum db_status st);
+/* Puts each field's message under errors.FIELD and the summary notice. */
+void page_put_errors(struct request *r, const struct mail_errors *errs);
+
+#endif

@@ -1,0 +1,93 @@
+/* The domain list: search, keyset pagination, the caller's domains only. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n/i18n.h"
+#include "model/idn.h"
+#include "model/validate.h"
+#include "util/xalloc.h"
+#include "web/handlers.h"
+
+/*
+ * The search box accepts any text; domain names are ASCII, so a term with
+ * non-ASCII letters is searched in its punycode form when it has one.
+ */
+static char *search_term(const char *q)
+{
+	const char *start, *end;
+	char *t, *ascii = NULL;
+
+	if (q == NULL)
+		return xstrdup("");
+	start = q + strspn(q, " \t");
+	end = start + strnlen(start, VALIDATE_DOMAIN_MAX);
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	t = xstrndup(start, (size_t)(end - start));
+	for (char *p = t; *p; p++) {
+		if ((unsigned char)*p >= 0x80) {
+			if (idn_to_ascii(t, &ascii) == NULL) {
+				free(t);
+				return ascii;
+			}
+			break;
+		}
+		*p = (char)tolower((unsigned char)*p);
+	}
+	return t;
+}
+
+void page_domains(struct request *r, const char *arg)
+{
+	char *term = search_term(request_param(r, "q"));
+	struct domain_query q = {
+		term, request_param(r, "after"), request_param(r, "before"), r->cfg->page_size
+	};
+	struct domain_page page;
+	enum db_status st = db_domain_list(r->db, &r->actor, &q, &page);
+	char text[128];
+
+	(void)arg;
+	if (st != DB_OK) {
+		free(term);
+		page_db_error(r, st);
+		return;
+	}
+	for (size_t i = 0; i < page.n; i++) {
+		const struct domain_row *d = &page.rows[i];
+		char *display = idn_to_display(d->name);
+
+		view_setf(r->hdf, d->name, "domains.%zu.name", i);
+		if (strcmp(display, d->name) != 0)
+			view_setf(r->hdf, display, "domains.%zu.display", i);
+		view_setf(r->hdf, d->owner, "domains.%zu.owner", i);
+		view_setf_int(r->hdf, d->service, "domains.%zu.service", i);
+		view_setf(r->hdf, mailcfg_policy_name(d->policy), "domains.%zu.policy", i);
+		view_setf(r->hdf, d->webmail, "domains.%zu.webmail", i);
+		free(display);
+	}
+	if (page.n > 0 && page.has_next)
+		view_set(r->hdf, "paging.after", page.rows[page.n - 1].name);
+	if (page.n > 0 && page.has_prev)
+		view_set(r->hdf, "paging.before", page.rows[0].name);
+	view_set(r->hdf, "search.q", term);
+	view_set_int(r->hdf, "paging.total", page.total);
+	if (page.total_capped)
+		snprintf(text, sizeof(text), _("More than %lld domains match."), page.total);
+	else if (*term)
+		snprintf(text, sizeof(text), ngettext("%lld domain matches.", "%lld domains match.",
+						      (unsigned long)page.total), page.total);
+	else
+		snprintf(text, sizeof(text), ngettext("%lld domain", "%lld domains",
+						      (unsigned long)page.total), page.total);
+	view_set(r->hdf, "paging.total_text", text);
+	view_set(r->hdf, "page.title", _("Domains"));
+	view_set(r->hdf, "page.nav", "domains");
+	request_render(r, 200, "domains.cs");
+	db_domain_page_clear(&page);
+	free(term);
+}

@@ -1,0 +1,118 @@
+<?cs include:"header.cs" ?>
+<p class="crumbs"><a href="/domains"><?cs var:_("Domains") ?></a> ›
+  <?cs if:domain.display ?><?cs var:domain.display ?> (<?cs var:domain.name ?>)<?cs else ?><?cs var:domain.name ?><?cs /if ?></p>
+<h1><?cs var:_("Mail settings") ?> — <?cs if:domain.display ?><?cs var:domain.display ?><?cs else ?><?cs var:domain.name ?><?cs /if ?></h1>
+<p class="meta"><?cs var:_("Owner:") ?> <?cs var:domain.owner ?><?cs if:domain.updated_by ?> ·
+  <?cs var:_("Last changed by") ?> <?cs var:domain.updated_by ?> <time datetime="<?cs var:domain.updated_at ?>"><?cs var:domain.updated_at ?></time><?cs /if ?></p>
+
+<?cs if:conflict == 1 ?>
+<section class="notice error conflict" role="alert" id="conflict">
+  <h2><?cs var:_("Changed by someone else") ?></h2>
+  <p><?cs var:_("Someone else saved the mail settings of this domain after you opened this page. Your changes were not saved. Their values are shown here; your values are still in the form below. Save again to replace their values with yours.") ?></p>
+  <dl class="theirs">
+    <?cs if:domain.updated_by ?><dt><?cs var:_("Saved by") ?></dt><dd><?cs var:domain.updated_by ?>, <time datetime="<?cs var:domain.updated_at ?>"><?cs var:domain.updated_at ?></time></dd><?cs /if ?>
+    <dt><?cs var:_("Mail service") ?></dt><dd><?cs if:theirs.service == "on" ?><?cs var:_("On") ?><?cs else ?><?cs var:_("Off") ?><?cs /if ?></dd>
+    <dt><?cs var:_("Mail to nonexistent users") ?></dt>
+    <dd><?cs set:d.policy = theirs.policy ?><?cs include:"policy_label.cs" ?><?cs
+      if:theirs.policy == "bounce" ?>: <?cs var:theirs.bounce_message ?><?cs
+      elif:theirs.policy == "forward" ?>: <?cs var:theirs.forward_address ?><?cs
+      elif:theirs.policy == "redirect" ?>: <?cs var:theirs.redirect_ip ?>, <?cs var:_("port") ?> <?cs var:theirs.redirect_port ?><?cs /if ?></dd>
+    <dt><?cs var:_("Webmail") ?></dt><dd><?cs if:theirs.webmail == "none" ?><?cs var:_("None") ?><?cs else ?><?cs var:theirs.webmail ?><?cs /if ?></dd>
+    <dt><?cs var:_("Messages per hour for the domain") ?></dt><dd><?cs if:theirs.domain_limit_mode == "custom" ?><?cs var:theirs.domain_limit ?><?cs elif:theirs.domain_limit_mode == "unlimited" ?><?cs var:_("Unlimited") ?><?cs else ?><?cs var:_("Default") ?><?cs /if ?></dd>
+    <dt><?cs var:_("Messages per hour for each mailbox") ?></dt><dd><?cs if:theirs.mailbox_limit_mode == "custom" ?><?cs var:theirs.mailbox_limit ?><?cs elif:theirs.mailbox_limit_mode == "unlimited" ?><?cs var:_("Unlimited") ?><?cs else ?><?cs var:_("Default") ?><?cs /if ?></dd>
+  </dl>
+</section>
+<?cs /if ?>
+
+<form method="post" action="/domains/<?cs var:url_escape(domain.name) ?>/mail" class="settings" novalidate>
+  <input type="hidden" name="csrf" value="<?cs var:csrf ?>">
+  <input type="hidden" name="version" value="<?cs var:form.version ?>">
+
+  <fieldset>
+    <legend><?cs var:_("Mail service") ?></legend>
+    <label class="check"><input type="checkbox" name="service" value="on"<?cs if:form.service == "on" ?> checked<?cs /if ?>>
+      <?cs var:_("Activate mail service on this domain") ?></label>
+    <?cs if:errors.service ?><p class="field-error" id="error-service"><?cs var:errors.service ?></p><?cs /if ?>
+    <p class="help"><?cs var:_("Turn the mail service off when the domain's mail is hosted elsewhere (for example Gmail): this server then stops accepting mail for the domain, and local senders reach the real mail server.") ?></p>
+  </fieldset>
+
+  <fieldset>
+    <legend><?cs var:_("Mail to nonexistent users") ?></legend>
+    <?cs if:errors.policy ?><p class="field-error" id="error-policy"><?cs var:errors.policy ?></p><?cs /if ?>
+    <div class="option">
+      <label class="check"><input type="radio" name="policy" value="bounce"<?cs if:form.policy == "bounce" ?> checked<?cs /if ?>>
+        <?cs var:_("Bounce with message") ?></label>
+      <input type="text" name="bounce_message" aria-label="<?cs var:_("Bounce message") ?>" maxlength="200" value="<?cs var:form.bounce_message ?>"<?cs if:errors.bounce_message ?> aria-invalid="true"<?cs /if ?>>
+      <?cs if:errors.bounce_message ?><p class="field-error" id="error-bounce_message"><?cs var:errors.bounce_message ?></p><?cs /if ?>
+      <p class="help"><?cs var:_("The sender's server receives this text when it tries to deliver to an address that does not exist. One line, up to 200 characters.") ?></p>
+    </div>
+    <div class="option">
+      <label class="check"><input type="radio" name="policy" value="forward"<?cs if:form.policy == "forward" ?> checked<?cs /if ?>>
+        <?cs var:_("Forward to address") ?></label>
+      <input type="text" name="forward_address" aria-label="<?cs var:_("Forwarding address") ?>" maxlength="254" value="<?cs var:form.forward_address ?>"<?cs if:errors.forward_address ?> aria-invalid="true"<?cs /if ?>>
+      <?cs if:errors.forward_address ?><p class="field-error" id="error-forward_address"><?cs var:errors.forward_address ?></p><?cs /if ?>
+      <p class="help"><?cs var:_("Also called a catch-all address. Mail to existing mailboxes and aliases is still delivered to them.") ?>
+      <?cs if:domain.outgoing_control == 1 ?><strong><?cs var:_("Outgoing mail control is on: the address must belong to this domain. To forward to an external address, contact your provider.") ?></strong><?cs /if ?></p>
+    </div>
+    <div class="option">
+      <label class="check"><input type="radio" name="policy" value="redirect"<?cs if:form.policy == "redirect" ?> checked<?cs /if ?>>
+        <?cs var:_("Redirect to an external mail server with IP address") ?></label>
+      <span class="inline">
+        <input type="text" name="redirect_ip" aria-label="<?cs var:_("IP address of the external mail server") ?>" maxlength="48" value="<?cs var:form.redirect_ip ?>"<?cs if:errors.redirect_ip ?> aria-invalid="true"<?cs /if ?>>
+        <label><?cs var:_("port") ?> <input type="text" name="redirect_port" inputmode="numeric" size="5" maxlength="5" value="<?cs var:form.redirect_port ?>"<?cs if:errors.redirect_port ?> aria-invalid="true"<?cs /if ?>></label>
+      </span>
+      <?cs if:errors.redirect_ip ?><p class="field-error" id="error-redirect_ip"><?cs var:errors.redirect_ip ?></p><?cs /if ?>
+      <?cs if:errors.redirect_port ?><p class="field-error" id="error-redirect_port"><?cs var:errors.redirect_port ?></p><?cs /if ?>
+      <p class="help"><?cs var:_("An IPv4 or IPv6 address. Mail for addresses that do not exist here is passed to that server; existing mailboxes stay here.") ?></p>
+    </div>
+    <div class="option">
+      <label class="check"><input type="radio" name="policy" value="reject"<?cs if:form.policy == "reject" ?> checked<?cs /if ?>>
+        <?cs var:_("Reject") ?></label>
+      <p class="help"><?cs var:_("Refuse such mail without accepting it. The sender's server reports \"User unknown in virtual mailbox table\".") ?></p>
+    </div>
+  </fieldset>
+
+  <fieldset>
+    <legend><?cs var:_("Webmail") ?></legend>
+    <label for="webmail"><?cs var:_("Webmail for this domain") ?></label>
+    <select id="webmail" name="webmail"<?cs if:errors.webmail ?> aria-invalid="true"<?cs /if ?>>
+      <option value="none"<?cs if:form.webmail == "none" ?> selected<?cs /if ?>><?cs var:_("None") ?></option>
+      <?cs each:w = webmails ?>
+      <option value="<?cs var:w.name ?>"<?cs if:form.webmail == w.name ?> selected<?cs /if ?>><?cs var:w.label ?><?cs if:w.installed != 1 ?> (<?cs var:_("no longer installed") ?>)<?cs /if ?></option>
+      <?cs /each ?>
+    </select>
+    <?cs if:errors.webmail ?><p class="field-error" id="error-webmail"><?cs var:errors.webmail ?></p><?cs /if ?>
+  </fieldset>
+
+  <fieldset>
+    <legend><?cs var:_("Limit outgoing messages") ?></legend>
+    <div class="limit">
+      <p class="limit-title"><?cs var:_("Messages per hour for the domain") ?></p>
+      <label class="check"><input type="radio" name="domain_limit_mode" value="default"<?cs if:form.domain_limit_mode == "default" ?> checked<?cs /if ?>>
+        <?cs var:_("Use the default") ?> (<?cs var:domain.default_domain_limit ?>)</label>
+      <label class="check"><input type="radio" name="domain_limit_mode" value="unlimited"<?cs if:form.domain_limit_mode == "unlimited" ?> checked<?cs /if ?>>
+        <?cs var:_("Unlimited") ?></label>
+      <label class="check"><input type="radio" name="domain_limit_mode" value="custom"<?cs if:form.domain_limit_mode == "custom" ?> checked<?cs /if ?>>
+        <?cs var:_("At most") ?></label>
+      <input type="text" name="domain_limit" inputmode="numeric" size="8" maxlength="7" aria-label="<?cs var:_("Messages per hour for the domain") ?>" value="<?cs var:form.domain_limit ?>"<?cs if:errors.domain_limit ?> aria-invalid="true"<?cs /if ?>>
+      <?cs if:errors.domain_limit ?><p class="field-error" id="error-domain_limit"><?cs var:errors.domain_limit ?></p><?cs /if ?>
+    </div>
+    <div class="limit">
+      <p class="limit-title"><?cs var:_("Messages per hour for each mailbox") ?></p>
+      <label class="check"><input type="radio" name="mailbox_limit_mode" value="default"<?cs if:form.mailbox_limit_mode == "default" ?> checked<?cs /if ?>>
+        <?cs var:_("Use the default") ?> (<?cs var:domain.default_mailbox_limit ?>)</label>
+      <label class="check"><input type="radio" name="mailbox_limit_mode" value="unlimited"<?cs if:form.mailbox_limit_mode == "unlimited" ?> checked<?cs /if ?>>
+        <?cs var:_("Unlimited") ?></label>
+      <label class="check"><input type="radio" name="mailbox_limit_mode" value="custom"<?cs if:form.mailbox_limit_mode == "custom" ?> checked<?cs /if ?>>
+        <?cs var:_("At most") ?></label>
+      <input type="text" name="mailbox_limit" inputmode="numeric" size="8" maxlength="7" aria-label="<?cs var:_("Messages per hour for each mailbox") ?>" value="<?cs var:form.mailbox_limit ?>"<?cs if:errors.mailbox_limit ?> aria-invalid="true"<?cs /if ?>>
+      <?cs if:errors.mailbox_limit ?><p class="field-error" id="error-mailbox_limit"><?cs var:errors.mailbox_limit ?></p><?cs /if ?>
+    </div>
+  </fieldset>
+
+  <p class="actions">
+    <button type="submit" class="primary" id="save"><?cs var:_("Save") ?></button>
+    <a href="/domains"><?cs var:_("Cancel") ?></a>
+  </p>
+</form>
+<?cs include:"footer.cs" ?>

@@ -1,0 +1,1 @@
+<?cs if:d.policy == "bounce" ?><?cs var:_("Bounce with message") ?><?cs elif:d.policy == "forward" ?><?cs var:_("Forward to address") ?><?cs elif:d.policy == "redirect" ?><?cs var:_("Redirect to external server") ?><?cs else ?><?cs var:_("Reject") ?><?cs /if ?>
