@@ -280,7 +280,7 @@ CREATE TRIGGER domains_count_ins AFTER INSERT ON domains
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION pp_domain_counts();
 CREATE TRIGGER domains_count_del AFTER DELETE ON domains
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION pp_domain_counts();
-CREATE TRIGGER domains_count_upd AFTER UPDATE OF owner_id, reseller_id ON domains
+CREATE TRIGGER domains_count_upd AFTER UPDATE ON domains
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION pp_domain_counts();
 

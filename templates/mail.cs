@@ -68,7 +68,7 @@
     <div class="option">
       <label class="check"><input type="radio" name="policy" value="reject"<?cs if:form.policy == "reject" ?> checked<?cs /if ?>>
         <?cs var:_("Reject") ?></label>
-      <p class="help"><?cs var:_("Refuse such mail without accepting it. The sender's server reports \"User unknown in virtual mailbox table\".") ?></p>
+      <p class="help"><?cs var:_("Refuse such mail without accepting it. The sending server then reports “User unknown in virtual mailbox table”.") ?></p>
     </div>
   </fieldset>
 

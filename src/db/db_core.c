@@ -77,6 +77,13 @@ const char *db_status_name(enum db_status st)
 	return names[st];
 }
 
+/* NOTICEs (such as "already exists, skipping") are not errors: drop them. */
+static void ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 static int db_connect(struct db *db)
 {
 	if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
@@ -88,6 +95,7 @@ static int db_connect(struct db *db)
 		db_disconnect(db);
 		return 0;
 	}
+	PQsetNoticeProcessor(db->conn, ignore_notice, NULL);
 	return 1;
 }
 

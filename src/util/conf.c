@@ -97,7 +97,8 @@ const char *conf_get(const struct conf *c, const char *key, const char *def)
 	return def;
 }
 
-long conf_get_long(const struct conf *c, const char *key, long def, long min, long max, int *ok)
+static long get_number(const struct conf *c, const char *key, int base, long def, long min,
+		       long max, int *ok)
 {
 	const char *v = conf_get(c, key, NULL);
 	char *end;
@@ -107,12 +108,22 @@ long conf_get_long(const struct conf *c, const char *key, long def, long min, lo
 	if (v == NULL)
 		return def;
 	errno = 0;
-	n = strtol(v, &end, 10);
+	n = strtol(v, &end, base);
 	if (errno || end == v || *end != '\0' || n < min || n > max) {
 		*ok = 0;
 		return -1;
 	}
 	return n;
+}
+
+long conf_get_long(const struct conf *c, const char *key, long def, long min, long max, int *ok)
+{
+	return get_number(c, key, 10, def, min, max, ok);
+}
+
+long conf_get_octal(const struct conf *c, const char *key, long def, long max, int *ok)
+{
+	return get_number(c, key, 8, def, 0, max, ok);
 }
 
 struct conf *conf_free(struct conf *c)

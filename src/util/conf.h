@@ -21,8 +21,12 @@ struct conf *conf_load(const char *path, char **err);
 struct conf *conf_new(void);
 void conf_set(struct conf *c, const char *key, const char *value);
 const char *conf_get(const struct conf *c, const char *key, const char *def);
-/* Integer value in [min, max]; def when absent; -1 via *ok=0 when invalid. */
+/*
+ * Integer value in [min, max], decimal (conf_get_octal: octal, as 0660);
+ * def when absent; *ok = 0 when present but invalid.
+ */
 long conf_get_long(const struct conf *c, const char *key, long def, long min, long max, int *ok);
+long conf_get_octal(const struct conf *c, const char *key, long def, long max, int *ok);
 struct conf *conf_free(struct conf *c);
 
 #endif

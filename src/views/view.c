@@ -83,6 +83,26 @@ void view_setf_int(HDF *hdf, long long value, const char *name_fmt, ...)
 	view_set_int(hdf, name, value);
 }
 
+/* url_escape() for templates: percent-encodes all but RFC 3986 unreserved. */
+static NEOERR *url_escape(const char *in, char **out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf b = BUF_INIT;
+
+	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL) {
+			buf_putc(&b, (char)*p);
+		} else {
+			buf_putc(&b, '%');
+			buf_putc(&b, hex[*p >> 4]);
+			buf_putc(&b, hex[*p & 15]);
+		}
+	}
+	*out = buf_steal(&b);
+	return STATUS_OK;
+}
+
 static NEOERR *append_out(void *ctx, char *s)
 {
 	buf_puts(ctx, s);
@@ -94,8 +114,10 @@ int view_render(HDF *hdf, const char *template_name, struct buf *out)
 	CSPARSE *cs = NULL;
 	NEOERR *err;
 
-	if ((err = cs_init(&cs, hdf)) != STATUS_OK) {
+	if ((err = cs_init(&cs, hdf)) != STATUS_OK ||
+	    (err = cs_register_esc_strfunc(cs, "url_escape", url_escape)) != STATUS_OK) {
 		log_neoerr("cs_init", err);
+		cs_destroy(&cs);
 		return -1;
 	}
 	if ((err = cs_parse_file(cs, template_name)) != STATUS_OK ||

@@ -53,7 +53,9 @@ const char *app_config(struct web_config *cfg, const struct conf *c)
 	cfg->static_url = conf_get(c, "static_url", "/static");
 	NUM(backlog, "backlog", 128, 1, 65535);
 	NUM(workers, "workers", 4, 1, 256);
-	NUM(socket_mode, "socket_mode", 0660, 0, 0777);
+	cfg->socket_mode = conf_get_octal(c, "socket_mode", 0660, 0777, &ok);
+	if (!ok)
+		all = 0;
 	NUM(drain_seconds, "drain_seconds", 10, 1, 3600);
 	NUM(max_body, "max_body", 65536, 1024, 16 << 20);
 	NUM(max_fields, "max_fields", 256, 8, 100000);

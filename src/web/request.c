@@ -208,22 +208,24 @@ static const char *reason(int status)
 
 void request_send(struct request *r)
 {
-	FCGX_Stream *out = r->fcgi->out;
+	struct buf head = BUF_INIT;
 
 	if (r->sent)
 		return;
 	r->sent = 1;
-	FCGX_FPrintF(out, "Status: %d %s\r\n", r->status, reason(r->status));
+	/* libfcgi's own printf lacks %zu and friends: format here instead. */
+	buf_appendf(&head, "Status: %d %s\r\n", r->status, reason(r->status));
 	if (strstr(buf_cstr(&r->headers), "Content-Type:") == NULL)
-		FCGX_PutS("Content-Type: text/html; charset=utf-8\r\n", out);
-	FCGX_PutS("Cache-Control: no-store\r\n"
-		  "X-Content-Type-Options: nosniff\r\n"
-		  "X-Frame-Options: DENY\r\n"
-		  "Referrer-Policy: same-origin\r\n"
-		  "Content-Security-Policy: default-src 'self'; frame-ancestors 'none'; form-action 'self'\r\n",
-		  out);
-	FCGX_FPrintF(out, "Content-Length: %zu\r\n", r->out.len);
-	FCGX_PutStr(buf_cstr(&r->headers), (int)r->headers.len, out);
-	FCGX_PutS("\r\n", out);
-	FCGX_PutStr(buf_cstr(&r->out), (int)r->out.len, out);
+		buf_puts(&head, "Content-Type: text/html; charset=utf-8\r\n");
+	buf_puts(&head, "Cache-Control: no-store\r\n"
+		 "X-Content-Type-Options: nosniff\r\n"
+		 "X-Frame-Options: DENY\r\n"
+		 "Referrer-Policy: same-origin\r\n"
+		 "Content-Security-Policy: default-src 'self'; frame-ancestors 'none'; form-action 'self'\r\n");
+	buf_appendf(&head, "Content-Length: %zu\r\n", r->out.len);
+	buf_append(&head, buf_cstr(&r->headers), r->headers.len);
+	buf_puts(&head, "\r\n");
+	FCGX_PutStr(head.data, (int)head.len, r->fcgi->out);
+	FCGX_PutStr(buf_cstr(&r->out), (int)r->out.len, r->fcgi->out);
+	buf_release(&head);
 }
