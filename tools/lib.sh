@@ -42,7 +42,7 @@ pp_ensure_packages() {
 # configure + make in build directory $2 for source tree $1, extra flags after.
 pp_build() {
     local src=$1 build=$2; shift 2
-    (cd "$src" && { [ -x configure ] || autoreconf -fi >/dev/null 2>&1; }) || return 1
+    (cd "$src" && { [ -x configure ] && [ -f build-aux/test-driver ] || autoreconf -fi >/dev/null 2>&1; }) || return 1
     mkdir -p "$build"
     (cd "$build" &&
         { [ -f Makefile ] || "$src/configure" -q "$@"; } &&
