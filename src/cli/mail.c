@@ -110,7 +110,6 @@ int cli_mail_set(struct cli *cli, int argc, char **argv)
 {
 	struct mail_input in;
 	struct mail_view v;
-	struct webmail_list wl = { NULL, 0 };
 	struct mail_settings next;
 	struct mail_errors errs = { .n = 0 };
 	struct mail_context ctx;
@@ -135,14 +134,12 @@ int cli_mail_set(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, _("postpanel: there is no domain %s\n"), argv[at]);
 		return 1;
 	}
-	if (st != DB_OK || (st = db_webmail_list(cli->db, &wl)) != DB_OK) {
-		db_mail_view_clear(&v);
+	if (st != DB_OK)
 		return cli_db_fail(cli, st);
-	}
-	installed = xcalloc(wl.n, sizeof(*installed));
-	for (size_t i = 0; i < wl.n; i++)
-		if (wl.items[i].installed)
-			installed[n_installed++] = wl.items[i].name;
+	installed = xcalloc(v.webmails.n, sizeof(*installed));
+	for (size_t i = 0; i < v.webmails.n; i++)
+		if (v.webmails.items[i].installed)
+			installed[n_installed++] = v.webmails.items[i].name;
 	ctx = (struct mail_context){ v.name, v.outgoing_control, installed, n_installed };
 	if (mailcfg_apply(&v.s, &in, &ctx, &next, &errs) > 0) {
 		for (size_t i = 0; i < errs.n; i++) {
@@ -164,7 +161,6 @@ int cli_mail_set(struct cli *cli, int argc, char **argv)
 end:
 	mailcfg_clear(&next);
 	free(installed);
-	db_webmail_list_clear(&wl);
 	db_mail_view_clear(&v);
 	return rc;
 }

@@ -105,11 +105,12 @@ struct domain_row {
 	char *webmail;			/* NULL: none */
 };
 
+#define DB_PAGE_SIZE 50	/* domains per list page */
+
 struct domain_query {
 	const char *search;		/* substring of the name; "" for all */
 	const char *after;		/* next page: names after this one */
 	const char *before;		/* previous page: names before this one */
-	int limit;
 };
 
 struct domain_page {
@@ -136,6 +137,17 @@ enum db_status db_domain_import(struct db *db, const struct actor *actor,
 				size_t n);
 
 /* ---- mail settings (db_mail.c) ---- */
+struct webmail {
+	char *name;
+	char *label;
+	int installed;
+};
+
+struct webmail_list {
+	struct webmail *items;
+	size_t n;
+};
+
 struct mail_view {
 	long long domain_id;
 	char *name;
@@ -148,6 +160,7 @@ struct mail_view {
 	int outgoing_control;
 	int default_domain_limit;	/* 0: unlimited */
 	int default_mailbox_limit;	/* 0: unlimited */
+	struct webmail_list webmails;	/* every webmail the server knows */
 };
 
 enum db_status db_mail_get(struct db *db, const struct actor *actor, const char *domain,
@@ -163,17 +176,6 @@ enum db_status db_mail_save(struct db *db, const struct actor *actor, long long 
 			    long long *new_version);
 
 /* ---- server settings and webmails (db_server.c) ---- */
-struct webmail {
-	char *name;
-	char *label;
-	int installed;
-};
-
-struct webmail_list {
-	struct webmail *items;
-	size_t n;
-};
-
 struct server_settings {
 	struct server_config c;
 	long long version;

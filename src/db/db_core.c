@@ -163,6 +163,8 @@ static PGresult *db_attempt(struct db *db, const struct db_stmt *stmt, int npara
 
 	if (!db_connect(db))
 		return NULL;
+	if (stmt->name == NULL)
+		return PQexecParams(db->conn, stmt->sql, nparams, NULL, params, NULL, NULL, 0);
 	if (!db_is_prepared(db, stmt) && (res = db_prepare(db, stmt)) != NULL)
 		return res;
 	return PQexecPrepared(db->conn, stmt->name, nparams, params, NULL, NULL, 0);
@@ -196,7 +198,7 @@ PGresult *db_exec(struct db *db, const struct db_stmt *stmt, int nparams,
 		return res;
 	}
 	*st = rs == PGRES_FATAL_ERROR ? db_classify(db, res) : DB_ERROR;
-	db_set_error(db, "%s: %s", stmt->name, PQresultErrorMessage(res));
+	db_set_error(db, "%s: %s", stmt->name ? stmt->name : "query", PQresultErrorMessage(res));
 	if (*st == DB_ERROR)
 		log_error("%s", db->error);
 	if (*st == DB_DOWN) {

@@ -10,33 +10,45 @@
 #include "util/xalloc.h"
 
 /*
- * Every list statement reads one index range in name order: by name for
- * administrators, (reseller_id, name) for resellers, (owner_id, name) for
- * customers. $1 is the cursor name, $2 the row limit, $3 the caller's id
- * (not used for administrators) and the last parameter the LIKE pattern.
+ * Every list statement reads one index range in the order of its index:
+ * name for administrators, (reseller_id, name) for resellers, (owner_id,
+ * name) for customers; with the scope column fixed by equality that order
+ * is the name order. The LIMIT is a constant so that the statements keep
+ * one generic plan per connection (no planning per request). $1 is the
+ * cursor name, $2 the caller's id.
  */
 #define LIST_SELECT \
 	"SELECT d.name, o.login, m.service_enabled, m.unknown_policy, m.webmail" \
 	"  FROM domains d" \
 	"  JOIN mail_settings m ON m.domain_id = d.id" \
 	"  JOIN accounts o ON o.id = d.owner_id WHERE "
-#define NEXT " AND d.name > $1 ORDER BY d.name LIMIT $2"
-#define PREV " AND d.name < $1 ORDER BY d.name DESC LIMIT $2"
-#define ADMIN "$3::text IS NOT NULL"
-#define RESELLER "d.reseller_id = $3::bigint"
-#define CUSTOMER "d.owner_id = $3::bigint"
-#define MATCH " AND d.name LIKE $4"
+#define LIMIT " LIMIT 51"	/* DB_PAGE_SIZE + 1: tells whether a next page exists */
 
 enum { SCOPE_ADMIN, SCOPE_RESELLER, SCOPE_CUSTOMER };
 
-/* [scope][search][previous] */
-static const struct db_stmt list_stmts[3][2][2] = {
-	{ { { "list_a", LIST_SELECT ADMIN NEXT }, { "list_a_p", LIST_SELECT ADMIN PREV } },
-	  { { "list_a_s", LIST_SELECT ADMIN MATCH NEXT }, { "list_a_sp", LIST_SELECT ADMIN MATCH PREV } } },
-	{ { { "list_r", LIST_SELECT RESELLER NEXT }, { "list_r_p", LIST_SELECT RESELLER PREV } },
-	  { { "list_r_s", LIST_SELECT RESELLER MATCH NEXT }, { "list_r_sp", LIST_SELECT RESELLER MATCH PREV } } },
-	{ { { "list_c", LIST_SELECT CUSTOMER NEXT }, { "list_c_p", LIST_SELECT CUSTOMER PREV } },
-	  { { "list_c_s", LIST_SELECT CUSTOMER MATCH NEXT }, { "list_c_sp", LIST_SELECT CUSTOMER MATCH PREV } } },
+/* [scope][previous page] */
+static const struct db_stmt list_stmts[3][2] = {
+	{ { "list_a", LIST_SELECT "$2::bigint IS NOT NULL AND d.name > $1 ORDER BY d.name" LIMIT },
+	  { "list_a_p", LIST_SELECT "$2::bigint IS NOT NULL AND d.name < $1 ORDER BY d.name DESC" LIMIT } },
+	{ { "list_r", LIST_SELECT "d.reseller_id = $2 AND d.name > $1 ORDER BY d.reseller_id, d.name" LIMIT },
+	  { "list_r_p", LIST_SELECT "d.reseller_id = $2 AND d.name < $1 ORDER BY d.reseller_id DESC, d.name DESC" LIMIT } },
+	{ { "list_c", LIST_SELECT "d.owner_id = $2 AND d.name > $1 ORDER BY d.owner_id, d.name" LIMIT },
+	  { "list_c_p", LIST_SELECT "d.owner_id = $2 AND d.name < $1 ORDER BY d.owner_id DESC, d.name DESC" LIMIT } },
+};
+
+/*
+ * Searches add a LIKE pattern ($3). They run unnamed, so each is planned
+ * with its pattern: a rare substring is found through the trigram index,
+ * a common one by walking the name order.
+ */
+#define MATCH " AND d.name LIKE $3"
+static const struct db_stmt search_stmts[3][2] = {
+	{ { NULL, LIST_SELECT "$2::bigint IS NOT NULL" MATCH " AND d.name > $1 ORDER BY d.name" LIMIT },
+	  { NULL, LIST_SELECT "$2::bigint IS NOT NULL" MATCH " AND d.name < $1 ORDER BY d.name DESC" LIMIT } },
+	{ { NULL, LIST_SELECT "d.reseller_id = $2" MATCH " AND d.name > $1 ORDER BY d.name" LIMIT },
+	  { NULL, LIST_SELECT "d.reseller_id = $2" MATCH " AND d.name < $1 ORDER BY d.name DESC" LIMIT } },
+	{ { NULL, LIST_SELECT "d.owner_id = $2" MATCH " AND d.name > $1 ORDER BY d.name" LIMIT },
+	  { NULL, LIST_SELECT "d.owner_id = $2" MATCH " AND d.name < $1 ORDER BY d.name DESC" LIMIT } },
 };
 
 static const struct db_stmt stmt_count = {
@@ -48,9 +60,9 @@ static const struct db_stmt stmt_count = {
 #define COUNT_MATCHES(scope) \
 	"SELECT count(*) FROM (SELECT 1 FROM domains d WHERE " scope " AND d.name LIKE $2 LIMIT 1001) m"
 static const struct db_stmt count_match_stmts[3] = {
-	{ "count_a_s", COUNT_MATCHES("$1::text IS NOT NULL") },
-	{ "count_r_s", COUNT_MATCHES("d.reseller_id = $1::bigint") },
-	{ "count_c_s", COUNT_MATCHES("d.owner_id = $1::bigint") },
+	{ NULL, COUNT_MATCHES("$1::bigint IS NOT NULL") },
+	{ NULL, COUNT_MATCHES("d.reseller_id = $1::bigint") },
+	{ NULL, COUNT_MATCHES("d.owner_id = $1::bigint") },
 };
 
 static int scope_of(const struct actor *a)
@@ -108,27 +120,26 @@ enum db_status db_domain_list(struct db *db, const struct actor *actor,
 {
 	int prev = q->before && *q->before;
 	int search = q->search && *q->search;
-	const struct db_stmt *stmt = &list_stmts[scope_of(actor)][search][prev];
-	char limit[16], id[24], *pattern = search ? like_pattern(q->search) : NULL;
-	const char *params[4];
+	const struct db_stmt *stmt = search ? &search_stmts[scope_of(actor)][prev]
+					    : &list_stmts[scope_of(actor)][prev];
+	char id[24], *pattern = search ? like_pattern(q->search) : NULL;
+	const char *params[3];
 	enum db_status st;
 	PGresult *res;
 	int n;
 
 	memset(out, 0, sizeof(*out));
-	snprintf(limit, sizeof(limit), "%d", q->limit + 1);
 	snprintf(id, sizeof(id), "%lld", actor->id);
 	params[0] = prev ? q->before : (q->after ? q->after : "");
-	params[1] = limit;
-	params[2] = id;
-	params[3] = pattern;
-	res = db_exec(db, stmt, search ? 4 : 3, params, &st);
+	params[1] = id;
+	params[2] = pattern;
+	res = db_exec(db, stmt, search ? 3 : 2, params, &st);
 	if (res == NULL) {
 		free(pattern);
 		return st;
 	}
 	n = PQntuples(res);
-	out->n = (size_t)(n > q->limit ? q->limit : n);
+	out->n = (size_t)(n > DB_PAGE_SIZE ? DB_PAGE_SIZE : n);
 	out->rows = xcalloc(out->n, sizeof(*out->rows));
 	for (size_t i = 0; i < out->n; i++) {
 		/* The previous page comes in descending order; put it back. */
@@ -143,11 +154,11 @@ enum db_status db_domain_list(struct db *db, const struct actor *actor,
 		d->webmail = db_col_dup(res, r, 4);
 	}
 	if (prev) {
-		out->has_prev = n > q->limit;
+		out->has_prev = n > DB_PAGE_SIZE;
 		out->has_next = 1;
 	} else {
 		out->has_prev = q->after && *q->after;
-		out->has_next = n > q->limit;
+		out->has_next = n > DB_PAGE_SIZE;
 	}
 	PQclear(res);
 	st = count_scope(db, actor, id, pattern, out);

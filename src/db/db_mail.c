@@ -21,13 +21,15 @@ static const struct db_stmt stmt_mail_get = {
 	"       m.domain_limit_mode, m.domain_limit, m.mailbox_limit_mode, m.mailbox_limit,"
 	"       m.version, to_char(m.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
 	"       u.login, ss.outgoing_control, coalesce(ss.default_domain_limit, 0),"
-	"       coalesce(ss.default_mailbox_limit, 0)"
+	"       coalesce(ss.default_mailbox_limit, 0), w.name, w.label, w.installed"
 	"  FROM domains d"
 	"  JOIN mail_settings m ON m.domain_id = d.id"
 	"  JOIN accounts o ON o.id = d.owner_id"
 	"  LEFT JOIN accounts u ON u.id = m.updated_by"
 	"  CROSS JOIN server_settings ss"
+	"  LEFT JOIN webmails w ON true"	/* one row per webmail: saves a round trip */
 	" WHERE d.name = $1 AND" OWNED_BY_CALLER
+	" ORDER BY w.sort, w.name"
 };
 
 static void actor_params(const struct actor *actor, char id[24], const char **role)
@@ -49,7 +51,7 @@ enum db_status db_mail_get(struct db *db, const struct actor *actor, const char 
 	res = db_exec(db, &stmt_mail_get, 3, params, &st);
 	if (res == NULL)
 		return st;
-	if (PQntuples(res) != 1) {
+	if (PQntuples(res) < 1) {
 		PQclear(res);
 		return DB_NOTFOUND;
 	}
@@ -75,6 +77,13 @@ enum db_status db_mail_get(struct db *db, const struct actor *actor, const char 
 	v->outgoing_control = db_col_bool(res, 0, 18);
 	v->default_domain_limit = (int)db_col_ll(res, 0, 19);
 	v->default_mailbox_limit = (int)db_col_ll(res, 0, 20);
+	v->webmails.n = PQgetisnull(res, 0, 21) ? 0 : (size_t)PQntuples(res);
+	v->webmails.items = xcalloc(v->webmails.n, sizeof(*v->webmails.items));
+	for (size_t i = 0; i < v->webmails.n; i++) {
+		v->webmails.items[i].name = db_col_dup(res, (int)i, 21);
+		v->webmails.items[i].label = db_col_dup(res, (int)i, 22);
+		v->webmails.items[i].installed = db_col_bool(res, (int)i, 23);
+	}
 	PQclear(res);
 	return DB_OK;
 }
@@ -87,6 +96,7 @@ void db_mail_view_clear(struct mail_view *v)
 	free(v->updated_at);
 	free(v->updated_by);
 	mailcfg_clear(&v->s);
+	db_webmail_list_clear(&v->webmails);
 	memset(v, 0, sizeof(*v));
 }
 

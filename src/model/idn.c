@@ -34,7 +34,8 @@ const char *idn_to_ascii(const char *input, char **ascii)
 		idn2_free(out);
 		if (rc == IDN2_TOO_BIG_DOMAIN)
 			return N_("The domain name is longer than 253 characters.");
-		if (rc == IDN2_TOO_BIG_LABEL)
+		/* PUNYCODE_BIG_OUTPUT: the encoded label does not fit in 63. */
+		if (rc == IDN2_TOO_BIG_LABEL || rc == IDN2_PUNYCODE_BIG_OUTPUT)
 			return N_("A label of the domain name is longer than 63 characters.");
 		if (rc == IDN2_ENCODING_ERROR)
 			return N_("The domain name is not valid UTF-8 text.");

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ClearSilver's cs_config.h defines autoconf's PACKAGE_* macros again. */
@@ -12,6 +13,7 @@
 #include <ClearSilver.h>
 
 #include "util/log.h"
+#include "util/xalloc.h"
 #include "views/view.h"
 
 static void log_neoerr(const char *what, NEOERR *err)
@@ -25,17 +27,56 @@ static void log_neoerr(const char *what, NEOERR *err)
 	nerr_ignore(&err);
 }
 
-HDF *view_data_new(const char *templates_dir)
+struct template {
+	char *name;
+	CSPARSE *parse;
+};
+
+struct views {
+	HDF *base;			/* escaping mode and include path, for parsing */
+	int cache;
+	struct template *t;
+	size_t n;
+};
+
+struct views *views_new(const char *templates_dir, int cache)
+{
+	struct views *v = xcalloc(1, sizeof(*v));
+	NEOERR *err = hdf_init(&v->base);
+
+	if (err != STATUS_OK) {
+		log_neoerr("hdf_init", err);
+		abort();
+	}
+	hdf_set_value(v->base, "Config.VarEscapeMode", "html");
+	hdf_set_value(v->base, "hdf.loadpaths.0", templates_dir);
+	v->cache = cache;
+	return v;
+}
+
+struct views *views_free(struct views *v)
+{
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < v->n; i++) {
+		free(v->t[i].name);
+		cs_destroy(&v->t[i].parse);
+	}
+	free(v->t);
+	hdf_destroy(&v->base);
+	free(v);
+	return NULL;
+}
+
+HDF *view_data_new(void)
 {
 	HDF *hdf = NULL;
 	NEOERR *err = hdf_init(&hdf);
 
 	if (err != STATUS_OK) {
 		log_neoerr("hdf_init", err);
-		return NULL;
+		abort();
 	}
-	hdf_set_value(hdf, "Config.VarEscapeMode", "html");
-	hdf_set_value(hdf, "hdf.loadpaths.0", templates_dir);
 	return hdf;
 }
 
@@ -109,23 +150,58 @@ static NEOERR *append_out(void *ctx, char *s)
 	return STATUS_OK;
 }
 
-int view_render(HDF *hdf, const char *template_name, struct buf *out)
+/* Parses a template against the views' base data tree; NULL on error. */
+static CSPARSE *parse_template(struct views *v, const char *name)
 {
 	CSPARSE *cs = NULL;
 	NEOERR *err;
 
-	if ((err = cs_init(&cs, hdf)) != STATUS_OK ||
-	    (err = cs_register_esc_strfunc(cs, "url_escape", url_escape)) != STATUS_OK) {
-		log_neoerr("cs_init", err);
+	if ((err = cs_init(&cs, v->base)) != STATUS_OK ||
+	    (err = cs_register_esc_strfunc(cs, "url_escape", url_escape)) != STATUS_OK ||
+	    (err = cs_parse_file(cs, name)) != STATUS_OK) {
+		log_neoerr(name, err);
 		cs_destroy(&cs);
-		return -1;
+		return NULL;
 	}
-	if ((err = cs_parse_file(cs, template_name)) != STATUS_OK ||
-	    (err = cs_render(cs, out, append_out)) != STATUS_OK) {
+	return cs;
+}
+
+static CSPARSE *find_template(struct views *v, const char *name)
+{
+	CSPARSE *cs;
+
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->t[i].name, name) == 0)
+			return v->t[i].parse;
+	if ((cs = parse_template(v, name)) == NULL || !v->cache)
+		return cs;
+	v->t = xrealloc(v->t, (v->n + 1) * sizeof(*v->t));
+	v->t[v->n].name = xstrdup(name);
+	v->t[v->n].parse = cs;
+	v->n++;
+	return cs;
+}
+
+int view_render(struct views *v, HDF *hdf, const char *template_name, struct buf *out)
+{
+	CSPARSE *cs = find_template(v, template_name);
+	NEOERR *err;
+
+	if (cs == NULL)
+		return -1;
+	/*
+	 * Render the parsed tree against this request's data. The tree keeps
+	 * no data of its own between renders: locals are popped as loops end
+	 * and set: writes into the request's tree, which is detached below.
+	 */
+	cs->hdf = hdf;
+	err = cs_render(cs, out, append_out);
+	cs->hdf = v->base;
+	if (!v->cache)
+		cs_destroy(&cs);
+	if (err != STATUS_OK) {
 		log_neoerr(template_name, err);
-		cs_destroy(&cs);
 		return -1;
 	}
-	cs_destroy(&cs);
 	return 0;
 }

@@ -2,17 +2,23 @@
  * NAME
  *	view - rendering a ClearSilver template from an HDF data tree
  * SYNOPSIS
- *	HDF *hdf = view_data_new(templates_dir);
- *	hdf_set_value(hdf, "domain.name", name);
- *	if (view_render(hdf, "mail/settings.cs", &out) != 0) fail();
+ *	struct views *views = views_new(templates_dir, 1);   once per process
+ *	HDF *hdf = view_data_new();                           per request
+ *	view_set(hdf, "domain.name", name);
+ *	if (view_render(views, hdf, "mail.cs", &out) != 0) fail();
  *	view_data_free(hdf);
  * DESCRIPTION
- *	view_data_new() creates the per-request data tree with HTML escaping
- *	on for every var: (Config.VarEscapeMode = html) and the template
- *	directory as include path. Handlers only fill the tree; HTML lives in
- *	templates/ alone. The templates' _() calls gettext in the current
- *	language (i18n_use()). view_render() appends the page to out and
- *	returns 0, or -1 after logging why.
+ *	Handlers only fill the data tree; HTML lives in templates/ alone,
+ *	and every var: is HTML-escaped (Config.VarEscapeMode = html). The
+ *	templates' _() calls gettext in the current language (i18n_use()).
+ *
+ *	A struct views belongs to one worker process and holds its parsed
+ *	templates: each template is parsed once, on first use, and rendered
+ *	again for every request against that request's own data tree, which
+ *	is detached again before view_render() returns. With cache off,
+ *	templates are parsed for every render (edit-and-reload development).
+ *	view_render() appends the page to out and returns 0, or -1 after
+ *	logging why.
  *	view_set() and view_setf() set one value; view_setf() formats the
  *	name only, never the value, so data cannot inject HDF paths.
  */
@@ -24,7 +30,11 @@
 /* ClearSilver's data tree; only view.c sees ClearSilver itself. */
 typedef struct _hdf HDF;
 
-HDF *view_data_new(const char *templates_dir);
+struct views;
+
+struct views *views_new(const char *templates_dir, int cache);
+struct views *views_free(struct views *v);
+HDF *view_data_new(void);
 void view_data_free(HDF *hdf);
 void view_set(HDF *hdf, const char *name, const char *value);
 void view_set_int(HDF *hdf, const char *name, long long value);
@@ -32,6 +42,6 @@ void view_setf(HDF *hdf, const char *value, const char *name_fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void view_setf_int(HDF *hdf, long long value, const char *name_fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-int view_render(HDF *hdf, const char *template_name, struct buf *out);
+int view_render(struct views *v, HDF *hdf, const char *template_name, struct buf *out);
 
 #endif

@@ -60,8 +60,8 @@ const char *app_config(struct web_config *cfg, const struct conf *c)
 	NUM(max_body, "max_body", 65536, 1024, 16 << 20);
 	NUM(max_fields, "max_fields", 256, 8, 100000);
 	NUM(max_field_len, "max_field_len", 8192, 256, 1 << 20);
-	NUM(page_size, "page_size", 50, 5, 500);
 	NUM(secure_cookies, "secure_cookies", 0, 0, 1);
+	NUM(cache_templates, "cache_templates", 1, 0, 1);
 #undef NUM
 	if (!all)
 		return "a numeric setting is out of range";
@@ -185,9 +185,10 @@ end:
 	free(arg);
 }
 
-void app_handle(FCGX_Request *fcgi, const struct web_config *cfg, struct db *db)
+void app_handle(FCGX_Request *fcgi, const struct web_config *cfg, struct db *db,
+		struct views *views)
 {
-	struct request *r = request_create(fcgi, cfg, db);
+	struct request *r = request_create(fcgi, cfg, db, views);
 
 	choose_language(r);
 	if (r->input_error) {

@@ -6,6 +6,7 @@
  *	file and never changes afterwards. app_handle() answers one FastCGI
  *	request: it creates the per-request state, routes, renders, writes
  *	the response and destroys every piece of per-request state again.
+ *	db and views belong to the worker process and outlive requests.
  */
 #ifndef PP_APP_H
 #define PP_APP_H
@@ -15,6 +16,7 @@
 
 #include "db/db.h"
 #include "util/conf.h"
+#include "views/view.h"
 
 struct web_config {
 	const char *listen;		/* unix socket path or host:port */
@@ -30,12 +32,13 @@ struct web_config {
 	size_t max_body;
 	size_t max_fields;
 	size_t max_field_len;
-	int page_size;
 	int secure_cookies;		/* 1: always, 0: when HTTPS=on */
+	int cache_templates;		/* 0: parse templates at every request */
 };
 
 /* Fills cfg from c (values are borrowed from c); NULL or an error message. */
 const char *app_config(struct web_config *cfg, const struct conf *c);
-void app_handle(FCGX_Request *fcgi, const struct web_config *cfg, struct db *db);
+void app_handle(FCGX_Request *fcgi, const struct web_config *cfg, struct db *db,
+		struct views *views);
 
 #endif

@@ -153,7 +153,7 @@ enum form_status form_parse_cookies(struct form *f, const char *header,
 				nend--;
 			vstart = eq + 1;
 			vend = end;
-			while (vstart < vend && *vstart == ' ')
+			while (vstart < vend && (*vstart == ' ' || *vstart == '\t'))
 				vstart++;
 			while (vend > vstart && (vend[-1] == ' ' || vend[-1] == '\t'))
 				vend--;

@@ -26,10 +26,12 @@ static void worker_main(int fd, void *ctx)
 {
 	const struct web_config *cfg = ctx;
 	struct db *db = db_open(cfg->database);
+	struct views *views = views_new(cfg->templates_dir, cfg->cache_templates);
 	FCGX_Request fcgi;
 
 	if (FCGX_InitRequest(&fcgi, fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_error("FCGX_InitRequest failed");
+		views_free(views);
 		db_close(db);
 		return;
 	}
@@ -45,11 +47,12 @@ static void worker_main(int fd, void *ctx)
 			continue;
 		}
 		server_hold_signals(1);
-		app_handle(&fcgi, cfg, db);
+		app_handle(&fcgi, cfg, db, views);
 		FCGX_Finish_r(&fcgi);
 		server_hold_signals(0);
 	}
 	FCGX_Free(&fcgi, 1);
+	views_free(views);
 	db_close(db);
 }
 

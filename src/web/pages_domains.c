@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <idn2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +15,16 @@
 
 /*
  * The search box accepts any text; domain names are ASCII, so a term with
- * non-ASCII letters is searched in its punycode form when it has one.
+ * non-ASCII letters is searched in its punycode form when it has one. The
+ * term is a part of a name ("bücher"), not a whole domain name, so it is
+ * converted label by label without the checks of idn_to_ascii(), which
+ * would refuse a single label.
  */
 static char *search_term(const char *q)
 {
 	const char *start, *end;
 	char *t, *ascii = NULL;
+	int non_ascii = 0;
 
 	if (q == NULL)
 		return xstrdup("");
@@ -29,24 +34,23 @@ static char *search_term(const char *q)
 		end--;
 	t = xstrndup(start, (size_t)(end - start));
 	for (char *p = t; *p; p++) {
-		if ((unsigned char)*p >= 0x80) {
-			if (idn_to_ascii(t, &ascii) == NULL) {
-				free(t);
-				return ascii;
-			}
-			break;
-		}
-		*p = (char)tolower((unsigned char)*p);
+		if ((unsigned char)*p >= 0x80)
+			non_ascii = 1;
+		else
+			*p = (char)tolower((unsigned char)*p);
 	}
+	if (non_ascii && idn2_to_ascii_8z(t, &ascii, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) == IDN2_OK) {
+		free(t);
+		t = xstrdup(ascii);
+	}
+	idn2_free(ascii);
 	return t;
 }
 
 void page_domains(struct request *r, const char *arg)
 {
 	char *term = search_term(request_param(r, "q"));
-	struct domain_query q = {
-		term, request_param(r, "after"), request_param(r, "before"), r->cfg->page_size
-	};
+	struct domain_query q = { term, request_param(r, "after"), request_param(r, "before") };
 	struct domain_page page;
 	enum db_status st = db_domain_list(r->db, &r->actor, &q, &page);
 	char text[128];

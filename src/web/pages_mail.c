@@ -13,7 +13,6 @@
 /* Everything the page needs besides the form values. */
 struct mail_page {
 	struct mail_view v;
-	struct webmail_list wl;
 	const char **installed;		/* names of installed webmails */
 	size_t n_installed;
 	char *default_bounce;		/* in the owner's language */
@@ -22,16 +21,15 @@ struct mail_page {
 static enum db_status mail_page_load(struct request *r, const char *domain, struct mail_page *p)
 {
 	enum db_status st;
+	const struct webmail_list *wl = &p->v.webmails;
 
 	memset(p, 0, sizeof(*p));
 	if ((st = db_mail_get(r->db, &r->actor, domain, &p->v)) != DB_OK)
 		return st;
-	if ((st = db_webmail_list(r->db, &p->wl)) != DB_OK)
-		return st;
-	p->installed = xcalloc(p->wl.n, sizeof(*p->installed));
-	for (size_t i = 0; i < p->wl.n; i++)
-		if (p->wl.items[i].installed)
-			p->installed[p->n_installed++] = p->wl.items[i].name;
+	p->installed = xcalloc(wl->n, sizeof(*p->installed));
+	for (size_t i = 0; i < wl->n; i++)
+		if (wl->items[i].installed)
+			p->installed[p->n_installed++] = wl->items[i].name;
 	p->default_bounce = i18n_gettext_in(p->v.owner_language, mailcfg_default_bounce());
 	return DB_OK;
 }
@@ -39,7 +37,6 @@ static enum db_status mail_page_load(struct request *r, const char *domain, stru
 static void mail_page_clear(struct mail_page *p)
 {
 	db_mail_view_clear(&p->v);
-	db_webmail_list_clear(&p->wl);
 	free(p->installed);
 	free(p->default_bounce);
 }
@@ -72,8 +69,8 @@ static void put_context(struct request *r, const struct mail_page *p)
 	view_set(r->hdf, "domain.default_bounce", p->default_bounce);
 	put_limit_text(r->hdf, "domain.default_domain_limit", p->v.default_domain_limit);
 	put_limit_text(r->hdf, "domain.default_mailbox_limit", p->v.default_mailbox_limit);
-	for (size_t i = 0, k = 0; i < p->wl.n; i++) {
-		const struct webmail *w = &p->wl.items[i];
+	for (size_t i = 0, k = 0; i < p->v.webmails.n; i++) {
+		const struct webmail *w = &p->v.webmails.items[i];
 
 		/* A webmail the administrator removed stays visible while chosen. */
 		if (!w->installed && !(p->v.s.webmail && strcmp(p->v.s.webmail, w->name) == 0))

@@ -85,6 +85,7 @@ void page_server_save(struct request *r, const char *arg)
 	const char **chosen = NULL;
 	size_t n_chosen = 0;
 	long long version, in_use = 0;
+	int conflict = 0;
 	const char *oc = request_param(r, "outgoing_control"), *ver = request_param(r, "version");
 	struct server_input in = {
 		.outgoing_control = oc ? oc : "off",
@@ -136,6 +137,7 @@ void page_server_save(struct request *r, const char *arg)
 			mailcfg_error(&errs, "webmails", text, NULL);
 			page_put_errors(r, &errs);
 		} else if (st == DB_CONFLICT) {
+			conflict = 1;
 			view_set(r->hdf, "notice.error", _("Someone else changed the server settings since you opened this page. Nothing was saved; the form shows your values, the page their time of change. Save again to overwrite."));
 			db_server_clear(&s);
 			if ((st = db_server_get(r->db, &s)) != DB_OK) {
@@ -162,7 +164,7 @@ void page_server_save(struct request *r, const char *arg)
 	view_set(r->hdf, "form.default_language", in.default_language);
 	put_webmails(r, &wl, chosen, n_chosen);
 	view_set_int(r->hdf, "form.version", version);
-	request_render(r, st == DB_CONFLICT ? 409 : 422, "server.cs");
+	request_render(r, conflict ? 409 : 422, "server.cs");
 out:
 	free(chosen);
 	db_webmail_list_clear(&wl);

@@ -45,7 +45,8 @@ static int read_body(struct request *r, const struct form_limits *lim)
 	return got;
 }
 
-struct request *request_create(FCGX_Request *fcgi, const struct web_config *cfg, struct db *db)
+struct request *request_create(FCGX_Request *fcgi, const struct web_config *cfg, struct db *db,
+			       struct views *views)
 {
 	struct request *r = xcalloc(1, sizeof(*r));
 	struct form_limits lim = { cfg->max_fields, 64, cfg->max_field_len };
@@ -54,6 +55,7 @@ struct request *request_create(FCGX_Request *fcgi, const struct web_config *cfg,
 	r->fcgi = fcgi;
 	r->cfg = cfg;
 	r->db = db;
+	r->views = views;
 	r->status = 200;
 	r->method = request_env(r, "REQUEST_METHOD");
 	r->path = request_env(r, "DOCUMENT_URI");
@@ -63,9 +65,7 @@ struct request *request_create(FCGX_Request *fcgi, const struct web_config *cfg,
 	r->body = form_new();
 	r->cookies = form_new();
 	r->lang = cfg->default_language;
-	r->hdf = view_data_new(cfg->templates_dir);
-	if (r->hdf == NULL)
-		abort();
+	r->hdf = view_data_new();
 
 	qs = request_env(r, "QUERY_STRING");
 	if (form_parse_urlencoded(r->query, qs, strlen(qs), &lim) != FORM_OK)
@@ -133,7 +133,7 @@ void request_render(struct request *r, int status, const char *template_name)
 	buf_reset(&r->out);
 	view_set(r->hdf, "lang", r->lang);
 	view_set(r->hdf, "static", r->cfg->static_url);
-	if (view_render(r->hdf, template_name, &r->out) != 0) {
+	if (view_render(r->views, r->hdf, template_name, &r->out) != 0) {
 		buf_reset(&r->out);
 		r->status = 500;
 		buf_puts(&r->out, _("Internal error: the page could not be rendered."));

@@ -2,7 +2,7 @@
  * NAME
  *	request - the state of one HTTP request, created and destroyed per request
  * SYNOPSIS
- *	struct request *r = request_create(fcgi, cfg, db);
+ *	struct request *r = request_create(fcgi, cfg, db, views);
  *	... a handler fills r->hdf and calls request_render(r, 200, "x.cs") ...
  *	request_send(r);
  *	r = request_destroy(r);
@@ -29,6 +29,7 @@ struct request {
 	FCGX_Request *fcgi;
 	const struct web_config *cfg;
 	struct db *db;
+	struct views *views;
 
 	const char *method;
 	const char *path;
@@ -51,7 +52,8 @@ struct request {
 	int sent;
 };
 
-struct request *request_create(FCGX_Request *fcgi, const struct web_config *cfg, struct db *db);
+struct request *request_create(FCGX_Request *fcgi, const struct web_config *cfg, struct db *db,
+			       struct views *views);
 struct request *request_destroy(struct request *r);
 /* A FastCGI parameter (CGI variable), or "" when absent. */
 const char *request_env(const struct request *r, const char *name);
