@@ -55,7 +55,8 @@ struct conf *conf_load(const char *path, char **err)
 {
 	FILE *fp = fopen(path, "r");
 	struct conf *c;
-	char line[4096];
+	char *line = NULL;	/* getline(): values run to the end of the line */
+	size_t cap = 0;
 	int lineno = 0;
 
 	if (fp == NULL) {
@@ -63,7 +64,7 @@ struct conf *conf_load(const char *path, char **err)
 		return NULL;
 	}
 	c = conf_new();
-	while (fgets(line, sizeof(line), fp) != NULL) {
+	while (getline(&line, &cap, fp) != -1) {
 		char *p = trim(line), *eq, *key;
 
 		lineno++;
@@ -82,9 +83,15 @@ struct conf *conf_load(const char *path, char **err)
 		}
 		conf_set(c, key, trim(eq + 1));
 	}
+	if (ferror(fp)) {	/* a directory, or an I/O error */
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	free(line);
 	fclose(fp);
 	return c;
 fail:
+	free(line);
 	fclose(fp);
 	return conf_free(c);
 }
