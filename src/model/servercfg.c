@@ -6,19 +6,36 @@
 #include "model/servercfg.h"
 #include "model/validate.h"
 
+/*
+ * A default limit: "unlimited", or "custom" with a number. A number typed
+ * while "unlimited" is chosen must still be valid, as on the domain page.
+ */
 static void apply_default_limit(const char *field, const char *mode, const char *value,
 				int *out, struct mail_errors *errs)
 {
-	int n;
-	const char *why;
+	const char *start = value ? value + strspn(value, " \t") : "";
+	size_t len = strlen(start);
+	char number[16];
+	const char *why = NULL;
+	int n = 0;
 
+	while (len > 0 && (start[len - 1] == ' ' || start[len - 1] == '\t'))
+		len--;
+	if (len >= sizeof(number))
+		len = sizeof(number) - 1;	/* too long for any valid limit anyway */
+	memcpy(number, start, len);
+	number[len] = '\0';
+	if (*number != '\0' && (why = validate_limit(number, &n)) != NULL) {
+		mailcfg_error(errs, field, why, NULL);
+		return;
+	}
 	if (mode == NULL)
 		return;
 	if (strcmp(mode, "unlimited") == 0) {
 		*out = 0;
 	} else if (strcmp(mode, "custom") == 0) {
-		if ((why = validate_limit(value ? value : "", &n)) != NULL)
-			mailcfg_error(errs, field, why, NULL);
+		if (*number == '\0')
+			mailcfg_error(errs, field, N_("Enter the number of messages per hour."), NULL);
 		else
 			*out = n;
 	} else {

@@ -125,6 +125,11 @@ enum form_status form_parse_urlencoded(struct form *f, const char *data, size_t 
 			free(value);
 			return FORM_TOO_LONG;
 		}
+		if (*name == '\0') {	/* "=value": nothing can ask for it */
+			free(name);
+			free(value);
+			continue;
+		}
 		form_push(f, name, value);
 	}
 	return FORM_OK;
