@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <idn2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,4 +64,29 @@ char *idn_to_display(const char *ascii)
 	copy = xstrdup(out);
 	idn2_free(out);
 	return copy;
+}
+
+char *idn_search_term(const char *typed)
+{
+	const char *start = typed + strspn(typed, " \t"), *end;
+	char *t, *ascii = NULL;
+	int non_ascii = 0;
+
+	end = start + strnlen(start, VALIDATE_DOMAIN_MAX);
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	t = xstrndup(start, (size_t)(end - start));
+	for (char *p = t; *p; p++) {
+		if ((unsigned char)*p >= 0x80)
+			non_ascii = 1;
+		else
+			*p = (char)tolower((unsigned char)*p);
+	}
+	/* A single label is fine here: no idn_to_ascii() whole-name checks. */
+	if (non_ascii && idn2_to_ascii_8z(t, &ascii, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) == IDN2_OK) {
+		free(t);
+		t = xstrdup(ascii);
+	}
+	idn2_free(ascii);
+	return t;
 }

@@ -13,11 +13,16 @@
  *	*ascii, or a message id and leaves *ascii NULL.
  *	idn_to_display() returns the Unicode form of an ASCII name for
  *	display (malloc'd; a copy of the input when it is not convertible).
+ *	idn_search_term() turns what was typed in a search box — a part of a
+ *	name such as "Bücher", not a whole domain name — into the form names
+ *	are stored in: trimmed, lower case, punycode when it has non-ASCII
+ *	letters and converts (malloc'd; never NULL).
  */
 #ifndef PP_IDN_H
 #define PP_IDN_H
 
 const char *idn_to_ascii(const char *input, char **ascii);
 char *idn_to_display(const char *ascii);
+char *idn_search_term(const char *typed);
 
 #endif

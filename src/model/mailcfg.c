@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "i18n/i18n.h"
+#include "model/idn.h"
 #include "model/mailcfg.h"
 #include "model/validate.h"
 #include "util/xalloc.h"
@@ -141,6 +142,14 @@ static void replace(char **slot, char *value)
 	*slot = value;
 }
 
+static int is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
 static void apply_service(const char *v, struct mail_settings *out, struct mail_errors *errs)
 {
 	if (strcmp(v, "on") == 0)
@@ -184,6 +193,19 @@ static void apply_forward(const char *v, struct mail_settings *out, struct mail_
 	at = strchr(t, '@');
 	for (char *p = at; p && *p; p++)
 		*p = (char)tolower((unsigned char)*p);
+	/* x@bücher.example is stored as x@xn--bcher-kva.example. */
+	if (at && strchr(at + 1, '@') == NULL && !is_ascii(at + 1)) {
+		char *ascii = NULL;
+
+		if ((why = idn_to_ascii(at + 1, &ascii)) != NULL) {
+			mailcfg_error(errs, "forward_address", why, NULL);
+			free(t);
+			return;
+		}
+		*at = '\0';
+		replace(&t, xasprintf("%s@%s", t, ascii));
+		free(ascii);
+	}
 	why = validate_address(t);
 	if (why) {
 		mailcfg_error(errs, "forward_address", why, NULL);

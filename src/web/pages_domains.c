@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <idn2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,43 +12,10 @@
 #include "util/xalloc.h"
 #include "web/handlers.h"
 
-/*
- * The search box accepts any text; domain names are ASCII, so a term with
- * non-ASCII letters is searched in its punycode form when it has one. The
- * term is a part of a name ("bücher"), not a whole domain name, so it is
- * converted label by label without the checks of idn_to_ascii(), which
- * would refuse a single label.
- */
-static char *search_term(const char *q)
-{
-	const char *start, *end;
-	char *t, *ascii = NULL;
-	int non_ascii = 0;
-
-	if (q == NULL)
-		return xstrdup("");
-	start = q + strspn(q, " \t");
-	end = start + strnlen(start, VALIDATE_DOMAIN_MAX);
-	while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
-		end--;
-	t = xstrndup(start, (size_t)(end - start));
-	for (char *p = t; *p; p++) {
-		if ((unsigned char)*p >= 0x80)
-			non_ascii = 1;
-		else
-			*p = (char)tolower((unsigned char)*p);
-	}
-	if (non_ascii && idn2_to_ascii_8z(t, &ascii, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) == IDN2_OK) {
-		free(t);
-		t = xstrdup(ascii);
-	}
-	idn2_free(ascii);
-	return t;
-}
-
 void page_domains(struct request *r, const char *arg)
 {
-	char *term = search_term(request_param(r, "q"));
+	const char *typed = request_param(r, "q");
+	char *term = idn_search_term(typed ? typed : "");
 	struct domain_query q = { term, request_param(r, "after"), request_param(r, "before") };
 	struct domain_page page;
 	enum db_status st = db_domain_list(r->db, &r->actor, &q, &page);
@@ -78,7 +44,8 @@ void page_domains(struct request *r, const char *arg)
 		view_set(r->hdf, "paging.after", page.rows[page.n - 1].name);
 	if (page.n > 0 && page.has_prev)
 		view_set(r->hdf, "paging.before", page.rows[0].name);
-	view_set(r->hdf, "search.q", term);
+	/* The box shows what was typed ("bücher"), not its punycode. */
+	view_set(r->hdf, "search.q", typed);
 	view_set_int(r->hdf, "paging.total", page.total);
 	if (page.total_capped)
 		snprintf(text, sizeof(text), _("More than %lld domains match."), page.total);

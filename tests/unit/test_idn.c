@@ -156,11 +156,40 @@ static void test_to_display(void **state)
 	}
 }
 
+static const struct search_case {
+	const char *label;
+	const char *typed;
+	const char *want;
+} search_cases[] = {
+	{ "plain word lowered", "Example", "example" },
+	{ "blanks trimmed", " \tshop.example \t", "shop.example" },
+	{ "single Unicode label", "B\xc3\xbc" "cher", "xn--bcher-kva" },
+	{ "Unicode name", "b\xc3\xbc" "cher.Example", "xn--bcher-kva.example" },
+	{ "fragment that does not convert kept", "\xc3\xbc" "-", "\xc3\xbc" "-" },
+	{ "pattern characters kept for the caller to escape", "a%_b", "a%_b" },
+	{ "empty", "", "" },
+};
+
+static void test_search_term(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N(search_cases); i++) {
+		const struct search_case *c = &search_cases[i];
+		char *got = idn_search_term(c->typed);
+
+		if (!str_eq(got, c->want))
+			fail_msg("%s: \"%s\" searches \"%s\", want \"%s\"", c->label, c->typed,
+				 SHOW(got), c->want);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_to_ascii),
 		cmocka_unit_test(test_to_display),
+		cmocka_unit_test(test_search_term),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
