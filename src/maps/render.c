@@ -1,0 +1,194 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "maps/render.h"
+#include "model/validate.h"
+
+static const char *const names[MAP_COUNT] = {
+	[MAP_DOMAINS] = "virtual_mailbox_domains",
+	[MAP_MAILBOXES] = "virtual_mailbox_maps",
+	[MAP_ALIASES] = "virtual_alias_maps",
+	[MAP_TRANSPORT] = "transport_maps",
+	[MAP_WEBMAIL] = "webmail.map",
+};
+
+const char *map_name(enum map_id id)
+{
+	return names[id];
+}
+
+int map_is_postfix(enum map_id id)
+{
+	return id != MAP_WEBMAIL;
+}
+
+void map_set_init(struct map_set *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void map_set_reset(struct map_set *s)
+{
+	for (int i = 0; i < MAP_COUNT; i++)
+		buf_reset(&s->map[i]);
+	s->error[0] = '\0';
+}
+
+void map_set_release(struct map_set *s)
+{
+	for (int i = 0; i < MAP_COUNT; i++)
+		buf_release(&s->map[i]);
+}
+
+int map_line(struct map_set *s, enum map_id id, const char *key, const char *value)
+{
+	struct buf *b = &s->map[id];
+
+	if (!validate_map_key(key, MAP_KEY_MAX)) {
+		snprintf(s->error, sizeof(s->error), "%s: refusing key \"%.64s\"", names[id], key);
+		return -1;
+	}
+	/* nginx values end at ';' or a blank: one token, no quote or brace. */
+	if (!validate_map_value(value, MAP_VALUE_MAX) ||
+	    (id == MAP_WEBMAIL && strpbrk(value, " ;{}'\"\\$") != NULL)) {
+		snprintf(s->error, sizeof(s->error), "%s: refusing the value for \"%.64s\"", names[id], key);
+		return -1;
+	}
+	buf_puts(b, key);
+	buf_putc(b, ' ');
+	buf_puts(b, value);
+	if (id == MAP_WEBMAIL)
+		buf_putc(b, ';');
+	buf_putc(b, '\n');
+	return 0;
+}
+
+/* key = local@domain, checked by map_line() like any other key. */
+static int address_line(struct map_set *s, enum map_id id, const char *local, const char *domain,
+			const char *value)
+{
+	char key[MAP_KEY_MAX + 2];
+
+	if ((size_t)snprintf(key, sizeof(key), "%s@%s", local, domain) >= sizeof(key)) {
+		snprintf(s->error, sizeof(s->error), "%s: address too long in %.64s", names[id], domain);
+		return -1;
+	}
+	return map_line(s, id, key, value);
+}
+
+/* Unknown recipients are accepted (then bounced or relayed by transport). */
+static int accepts_unknown(const struct map_domain *d)
+{
+	return d->policy == POLICY_BOUNCE || d->policy == POLICY_REDIRECT;
+}
+
+/* The transport or alias line that carries the domain's policy. */
+static int policy_line(struct map_set *s, const struct map_domain *d)
+{
+	char value[MAP_VALUE_MAX + 64], canon[VALIDATE_IP_TEXT];
+
+	switch (d->policy) {
+	case POLICY_BOUNCE:
+		/* The text is part of the value: check it, then prefix the status. */
+		if (d->bounce_text == NULL || !validate_map_value(d->bounce_text, 800))
+			break;
+		snprintf(value, sizeof(value), "error:5.1.1 %s", d->bounce_text);
+		return map_line(s, MAP_TRANSPORT, d->name, value);
+	case POLICY_FORWARD:
+		if (d->forward_address == NULL || validate_address(d->forward_address) != NULL)
+			break;
+		return address_line(s, MAP_ALIASES, "", d->name, d->forward_address);
+	case POLICY_REDIRECT:
+		if (d->redirect_ip == NULL || validate_ip(d->redirect_ip, canon) != NULL ||
+		    d->redirect_port < 1 || d->redirect_port > 65535)
+			break;
+		snprintf(value, sizeof(value), "smtp:[%s]:%d", canon, d->redirect_port);
+		return map_line(s, MAP_TRANSPORT, d->name, value);
+	case POLICY_REJECT:
+		return 0;
+	}
+	snprintf(s->error, sizeof(s->error), "refusing the %s settings of %.64s",
+		 mailcfg_policy_name(d->policy), d->name);
+	return -1;
+}
+
+int map_render_domain(struct map_set *s, const struct map_domain *d)
+{
+	char value[MAP_KEY_MAX + 16];
+
+	if (!d->service)
+		return 0;
+	if (map_line(s, MAP_DOMAINS, d->name, "OK") != 0)
+		return -1;
+	if (accepts_unknown(d)) {
+		snprintf(value, sizeof(value), "%s/.unknown/", d->name);
+		if (address_line(s, MAP_MAILBOXES, "", d->name, value) != 0)
+			return -1;
+	}
+	if (policy_line(s, d) != 0)
+		return -1;
+	if (d->webmail != NULL) {
+		snprintf(value, sizeof(value), "webmail.%s", d->name);
+		return map_line(s, MAP_WEBMAIL, value, d->webmail);
+	}
+	return 0;
+}
+
+int map_render_mailbox(struct map_set *s, const struct map_domain *d, const char *local_part)
+{
+	char value[MAP_KEY_MAX + 8];
+
+	if (!d->service)
+		return 0;
+	if (validate_local_part(local_part) != NULL) {
+		snprintf(s->error, sizeof(s->error), "%s: refusing mailbox \"%.64s\" of %.64s",
+			 names[MAP_MAILBOXES], local_part, d->name);
+		return -1;
+	}
+	snprintf(value, sizeof(value), "%s/%s/", d->name, local_part);
+	if (address_line(s, MAP_MAILBOXES, local_part, d->name, value) != 0)
+		return -1;
+	if (d->policy == POLICY_FORWARD) {
+		snprintf(value, sizeof(value), "%s@%s", local_part, d->name);
+		if (map_line(s, MAP_ALIASES, value, value) != 0)
+			return -1;
+	}
+	if (accepts_unknown(d))
+		return address_line(s, MAP_TRANSPORT, local_part, d->name, "virtual:");
+	return 0;
+}
+
+/* Each comma-separated target must be a valid address. */
+static int targets_valid(const char *targets)
+{
+	char one[VALIDATE_ADDRESS_MAX + 1];
+	const char *p = targets;
+
+	do {
+		size_t len = strcspn(p, ",");
+
+		if (len == 0 || len > VALIDATE_ADDRESS_MAX)
+			return 0;
+		memcpy(one, p, len);
+		one[len] = '\0';
+		if (validate_address(one) != NULL)
+			return 0;
+		p += len;
+	} while (*p++ == ',');
+	return 1;
+}
+
+int map_render_alias(struct map_set *s, const struct map_domain *d, const char *local_part,
+		     const char *targets)
+{
+	if (!d->service)
+		return 0;
+	if (validate_local_part(local_part) != NULL || !targets_valid(targets)) {
+		snprintf(s->error, sizeof(s->error), "%s: refusing alias \"%.64s\" of %.64s",
+			 names[MAP_ALIASES], local_part, d->name);
+		return -1;
+	}
+	return address_line(s, MAP_ALIASES, local_part, d->name, targets);
+}
