@@ -24,6 +24,11 @@ int cli_domain_add(struct cli *cli, int argc, char **argv);
 int cli_domain_import(struct cli *cli, const char *file);
 int cli_mail_show(struct cli *cli, const char *domain);
 int cli_mail_set(struct cli *cli, int argc, char **argv);
+/* argv[0] is the verb: add, del or list. */
+int cli_mailbox(struct cli *cli, int argc, char **argv);
+int cli_alias(struct cli *cli, int argc, char **argv);
+int cli_maps_build(struct cli *cli, int argc, char **argv);
+int cli_postfix_config(struct cli *cli, int argc, char **argv);
 /* Prints the database failure for st; returns 1. */
 int cli_db_fail(struct cli *cli, enum db_status st);
 

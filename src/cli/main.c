@@ -11,6 +11,11 @@
  *	          [--bounce-message TEXT] [--forward ADDRESS] [--redirect-ip IP]
  *	          [--redirect-port N] [--webmail NAME|none]
  *	          [--domain-limit default|unlimited|N] [--mailbox-limit ...]
+ *	postpanel [-c CONFIG] mailbox add|del ADDRESS | mailbox list DOMAIN
+ *	postpanel [-c CONFIG] alias add ADDRESS TARGET[,TARGET...] | alias del ADDRESS
+ *	          | alias list DOMAIN
+ *	postpanel [-c CONFIG] maps build --dir DIR [--type lmdb|cdb]
+ *	postpanel [-c CONFIG] postfix-config --dir DIR [--type lmdb|cdb] [--verify-recipients]
  *
  * Every change goes through the same validation as the web pages and is
  * audited with source "cli".
@@ -41,7 +46,14 @@ static void usage(void)
 		  "  mail set DOMAIN [--service on|off] [--policy bounce|forward|redirect|reject]\n"
 		  "           [--bounce-message TEXT] [--forward ADDRESS] [--redirect-ip IP]\n"
 		  "           [--redirect-port PORT] [--webmail NAME|none]\n"
-		  "           [--domain-limit default|unlimited|N] [--mailbox-limit default|unlimited|N]\n"));
+		  "           [--domain-limit default|unlimited|N] [--mailbox-limit default|unlimited|N]\n"
+		  "  mailbox add|del ADDRESS\n"
+		  "  mailbox list DOMAIN\n"
+		  "  alias add ADDRESS TARGET[,TARGET...]\n"
+		  "  alias del ADDRESS\n"
+		  "  alias list DOMAIN\n"
+		  "  maps build --dir DIR [--type lmdb|cdb]\n"
+		  "  postfix-config --dir DIR [--type lmdb|cdb] [--verify-recipients]\n"));
 	exit(2);
 }
 
@@ -67,7 +79,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	i18n_init(conf_get(cli.conf, "locale_dir", LOCALEDIR));
-	if (argc < 3)
+	if (argc < 2)
 		usage();
 	cli.db = db_open(conf_get(cli.conf, "database", "dbname=postpanel"));
 	cli.actor.id = 0;
@@ -75,7 +87,11 @@ int main(int argc, char **argv)
 	cli.actor.login = getenv("SUDO_USER") ? getenv("SUDO_USER") :
 			  getenv("USER") ? getenv("USER") : "cli";
 	cli.actor.source = "cli";
-	if (strcmp(argv[1], "db") == 0 && strcmp(argv[2], "migrate") == 0 && argc == 3)
+	if (strcmp(argv[1], "postfix-config") == 0)
+		rc = cli_postfix_config(&cli, argc - 1, argv + 1);
+	else if (argc < 3)
+		usage();
+	else if (strcmp(argv[1], "db") == 0 && strcmp(argv[2], "migrate") == 0 && argc == 3)
 		rc = cli_db_migrate(&cli);
 	else if (strcmp(argv[1], "user") == 0 && strcmp(argv[2], "add") == 0)
 		rc = cli_user_add(&cli, argc - 2, argv + 2);
@@ -87,6 +103,12 @@ int main(int argc, char **argv)
 		rc = cli_mail_show(&cli, argv[3]);
 	else if (strcmp(argv[1], "mail") == 0 && strcmp(argv[2], "set") == 0)
 		rc = cli_mail_set(&cli, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "mailbox") == 0)
+		rc = cli_mailbox(&cli, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "alias") == 0)
+		rc = cli_alias(&cli, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "maps") == 0 && strcmp(argv[2], "build") == 0)
+		rc = cli_maps_build(&cli, argc - 2, argv + 2);
 	else
 		usage();
 	db_close(cli.db);

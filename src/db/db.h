@@ -196,4 +196,84 @@ enum db_status db_server_save(struct db *db, const struct actor *actor, long lon
 			      const struct server_config *c, const char *const *installed,
 			      size_t n_installed, long long *in_use);
 
+/* ---- mailboxes and aliases (db_address.c) ---- */
+struct address_row {
+	char *local_part;
+	char *targets;			/* aliases: comma-separated; NULL for mailboxes */
+};
+
+struct address_list {
+	struct address_row *mailboxes;
+	size_t n_mailboxes;
+	struct address_row *aliases;
+	size_t n_aliases;
+};
+
+/* A domain's mailboxes and aliases, if the caller may see the domain. */
+enum db_status db_address_list(struct db *db, const struct actor *actor, const char *domain,
+			       struct address_list *out);
+void db_address_list_clear(struct address_list *l);
+/* DB_DUPLICATE: the address is taken (by a mailbox or an alias). */
+enum db_status db_mailbox_add(struct db *db, const struct actor *actor, const char *domain,
+			      const char *local_part);
+/* targets: comma-separated validated addresses. Creates or replaces. */
+enum db_status db_alias_set(struct db *db, const struct actor *actor, const char *domain,
+			    const char *local_part, const char *targets);
+/* Deletes a mailbox or alias; DB_NOTFOUND when there is none. */
+enum db_status db_address_delete(struct db *db, const struct actor *actor, const char *domain,
+				 const char *local_part);
+
+/* ---- what the map daemons read and record (db_maps.c) ---- */
+/*
+ * A consistent snapshot: db_maps_begin() starts a read-only repeatable
+ * read transaction and returns the change generation it sees; every read
+ * until db_maps_end() comes from that same snapshot.
+ */
+enum db_status db_maps_begin(struct db *db, long long *generation);
+void db_maps_end(struct db *db);
+
+/*
+ * Row callbacks get the columns as strings (NULL for SQL NULL) and return
+ * 0 to go on, anything else to stop (the read then returns DB_ERROR).
+ * names: the domains to read, or NULL for all (streamed with COPY).
+ *
+ * domains:   id, name, service (t/f), policy, bounce_message, owner language,
+ *            forward_address, redirect_ip, redirect_port, webmail
+ * mailboxes: domain id, local part          (ordered by domain)
+ * aliases:   domain id, local part, targets (comma-separated)
+ * changes:   domain name (NULL for server-wide changes), action,
+ *            local part before the change (mailboxes and aliases)
+ */
+typedef int (*db_row_fn)(void *ctx, const char *const *cols);
+enum db_status db_maps_domains(struct db *db, const char *const *names, size_t n, db_row_fn fn, void *ctx);
+enum db_status db_maps_mailboxes(struct db *db, const char *const *names, size_t n, db_row_fn fn, void *ctx);
+enum db_status db_maps_aliases(struct db *db, const char *const *names, size_t n, db_row_fn fn, void *ctx);
+enum db_status db_maps_changes(struct db *db, long long after, long long upto, db_row_fn fn, void *ctx);
+
+/* The map daemon of node records itself, its progress and its failures. */
+enum db_status db_node_start(struct db *db, const char *node, long long *applied);
+enum db_status db_node_applied(struct db *db, const char *node, long long generation);
+enum db_status db_node_failed(struct db *db, const char *node, long long generation, const char *error);
+enum db_status db_node_heartbeat(struct db *db, const char *node);
+/* Waits for NOTIFY postpanel_changes: 1 notified, 0 timeout, -1 connection lost. */
+int db_wait_change(struct db *db, int timeout_ms);
+enum db_status db_listen_changes(struct db *db);
+
+/* Whether a domain's last change is applied on every mail server. */
+struct node_state {
+	char *node;
+	int pending;			/* the domain's last change is not applied yet */
+	int down;			/* no heartbeat for a while */
+	char *since;			/* pending since (the change's time), ISO 8601 */
+	char *error;			/* the node's last failure, if it is failing */
+};
+
+struct apply_status {
+	struct node_state *nodes;
+	size_t n;
+};
+
+enum db_status db_apply_status(struct db *db, long long domain_id, struct apply_status *out);
+void db_apply_status_clear(struct apply_status *s);
+
 #endif

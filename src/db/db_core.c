@@ -88,6 +88,11 @@ static int db_connect(struct db *db)
 {
 	if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
 		return 1;
+	/* A lost transaction is lost: never continue it on a new connection. */
+	if (db->in_tx) {
+		db_set_error(db, "connection lost inside a transaction");
+		return 0;
+	}
 	db_disconnect(db);
 	db->conn = PQconnectdb(db->conninfo);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
@@ -247,6 +252,19 @@ enum db_status db_begin(struct db *db, const struct actor *actor)
 	return st;
 }
 
+static const struct db_stmt stmt_snapshot = {
+	"tx_snapshot", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+};
+
+enum db_status db_begin_snapshot(struct db *db)
+{
+	enum db_status st = db_run(db, &stmt_snapshot, 0, NULL);
+
+	if (st == DB_OK)
+		db->in_tx = 1;
+	return st;
+}
+
 enum db_status db_commit(struct db *db)
 {
 	enum db_status st = db_run(db, &stmt_commit, 0, NULL);
@@ -302,4 +320,10 @@ char *db_array_literal(const char *const *items, size_t n)
 	}
 	buf_putc(&b, '}');
 	return buf_steal(&b);
+}
+
+void db_actor_params(const struct actor *actor, char *id, const char **role)
+{
+	snprintf(id, 24, "%lld", actor->id);
+	*role = role_name(actor->role);
 }

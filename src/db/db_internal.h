@@ -27,6 +27,8 @@ enum db_status db_run(struct db *db, const struct db_stmt *stmt, int nparams,
 		      const char *const *params);
 /* BEGIN and record actor and source for the audit triggers. */
 enum db_status db_begin(struct db *db, const struct actor *actor);
+/* BEGIN a read-only repeatable-read transaction: one snapshot for many reads. */
+enum db_status db_begin_snapshot(struct db *db);
 enum db_status db_commit(struct db *db);
 void db_rollback(struct db *db);
 /* The raw connection, for the rare caller that needs it (migrations). */
@@ -44,5 +46,17 @@ void db_col_copy(const PGresult *res, int row, int col, char *dst, size_t size);
  * single array parameter (malloc'd).
  */
 char *db_array_literal(const char *const *items, size_t n);
+
+/*
+ * Role and ownership of domain d, with $2 the caller's role and $3 the
+ * caller's id: pasted into every statement that reads one domain, so the
+ * check happens in the query that reads the row.
+ */
+#define OWNED_BY_CALLER \
+	" ($2 = 'admin' OR ($2 = 'reseller' AND d.reseller_id = $3::bigint)" \
+	"  OR ($2 = 'customer' AND d.owner_id = $3::bigint))"
+
+/* The $2 and $3 parameters of OWNED_BY_CALLER; id must hold 24 bytes. */
+void db_actor_params(const struct actor *actor, char *id, const char **role);
 
 #endif

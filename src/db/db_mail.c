@@ -8,11 +8,6 @@
 #include "db/db_internal.h"
 #include "util/xalloc.h"
 
-/* Role and ownership, with $2 the caller's role and $3 the caller's id. */
-#define OWNED_BY_CALLER \
-	" ($2 = 'admin' OR ($2 = 'reseller' AND d.reseller_id = $3::bigint)" \
-	"  OR ($2 = 'customer' AND d.owner_id = $3::bigint))"
-
 static const struct db_stmt stmt_mail_get = {
 	"mail_get",
 	"SELECT d.id, d.name, o.login, coalesce(o.language, ss.default_language),"
@@ -32,12 +27,6 @@ static const struct db_stmt stmt_mail_get = {
 	" ORDER BY w.sort, w.name"
 };
 
-static void actor_params(const struct actor *actor, char id[24], const char **role)
-{
-	snprintf(id, 24, "%lld", actor->id);
-	*role = role_name(actor->role);
-}
-
 enum db_status db_mail_get(struct db *db, const struct actor *actor, const char *domain,
 			   struct mail_view *v)
 {
@@ -47,7 +36,7 @@ enum db_status db_mail_get(struct db *db, const struct actor *actor, const char 
 	PGresult *res;
 
 	memset(v, 0, sizeof(*v));
-	actor_params(actor, id, &params[1]);
+	db_actor_params(actor, id, &params[1]);
 	res = db_exec(db, &stmt_mail_get, 3, params, &st);
 	if (res == NULL)
 		return st;
@@ -141,7 +130,7 @@ enum db_status db_mail_save(struct db *db, const struct actor *actor, long long 
 	snprintf(ver, sizeof(ver), "%lld", version);
 	snprintf(port, sizeof(port), "%d", s->redirect_port);
 	params[0] = did;
-	actor_params(actor, aid, &params[1]);
+	db_actor_params(actor, aid, &params[1]);
 	params[2] = aid;
 	params[3] = ver;
 	params[4] = s->service ? "true" : "false";

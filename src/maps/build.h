@@ -1,0 +1,49 @@
+/*
+ * NAME
+ *	build - from the database to the installed maps
+ * SYNOPSIS
+ *	struct maps_run run = { .opts = opts };
+ *	maps_full(db, &run);                     rebuild everything
+ *	maps_update(db, &run, applied);          apply what changed since
+ * DESCRIPTION
+ *	maps_full() reads one consistent snapshot (every domain, mailbox and
+ *	alias), renders every line through maps/render and installs the maps
+ *	with mapdir (atomic replacement). maps_update() reads, in one
+ *	snapshot, the changes after generation `applied` and re-renders only
+ *	the domains they touch, changing lmdb tables in place: routes are
+ *	added before acceptance widens and removed after it narrows, so
+ *	Postfix never accepts mail it cannot route. When the changes are
+ *	server-wide, remove a domain, touch many domains, or the tables are
+ *	cdb, maps_update() does a full rebuild instead.
+ *
+ *	Both set run->generation to the generation now installed and return
+ *	0, or -1 with run->error set (a database failure, a value the
+ *	renderer refused, a postmap failure); on failure the installed maps
+ *	are the previous ones. run->full tells which way was taken and
+ *	run->domains how many domains were rendered.
+ *
+ *	maps_lock() takes an exclusive lock on the map directory so that two
+ *	builders never interleave; it returns the lock descriptor or -1.
+ */
+#ifndef PP_BUILD_H
+#define PP_BUILD_H
+
+#include "db/db.h"
+#include "maps/mapdir.h"
+
+#define MAPS_UPDATE_MAX_DOMAINS 500	/* more changed domains: rebuild all */
+
+struct maps_run {
+	struct mapdir_opts opts;
+	long long generation;
+	int full;
+	size_t domains;
+	size_t lines;
+	char error[512];
+};
+
+int maps_full(struct db *db, struct maps_run *run);
+int maps_update(struct db *db, struct maps_run *run, long long applied);
+int maps_lock(const char *dir, char *err, size_t errlen);
+
+#endif

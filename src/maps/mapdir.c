@@ -1,0 +1,399 @@
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "maps/mapdir.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+#define TMP_PREFIX ".pp-tmp."
+
+struct mapdir_build {
+	struct mapdir_opts o;
+	int fd[MAP_COUNT];
+	char *src[MAP_COUNT];		/* temporary source files */
+	int failed;
+};
+
+int mapdir_type_parse(const char *name, enum map_type *type)
+{
+	if (strcmp(name, "lmdb") == 0)
+		*type = MAP_TYPE_LMDB;
+	else if (strcmp(name, "cdb") == 0)
+		*type = MAP_TYPE_CDB;
+	else
+		return -1;
+	return 0;
+}
+
+const char *mapdir_type_name(enum map_type type)
+{
+	return type == MAP_TYPE_LMDB ? "lmdb" : "cdb";
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int fsync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* The compiled table postmap makes of source (source.lmdb, source.cdb). */
+static char *table_of(const struct mapdir_opts *o, const char *source)
+{
+	return xasprintf("%s.%s", source, mapdir_type_name(o->type));
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Starts postmap with argv, stdin from the file in_path (or /dev/null);
+ * returns the pid and a pipe that receives its stderr, or -1.
+ */
+static pid_t spawn_postmap(const struct mapdir_opts *o, const char *const *args, const char *in_path,
+			   int *err_fd)
+{
+	const char *argv[12];
+	int n = 0, pipefd[2];
+	pid_t pid;
+
+	argv[n++] = "postmap";
+	if (o->postfix_conf) {
+		argv[n++] = "-c";
+		argv[n++] = o->postfix_conf;
+	}
+	while (*args && n < 11)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	if (pipe2(pipefd, O_CLOEXEC) != 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int in = open(in_path ? in_path : "/dev/null", O_RDONLY);
+
+		if (in < 0 || dup2(in, 0) < 0 || dup2(pipefd[1], 2) < 0 || dup2(pipefd[1], 1) < 0)
+			_exit(127);
+		execv(o->postmap, (char *const *)argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	*err_fd = pipefd[0];
+	return pid;
+}
+
+/* Collects a postmap's output; returns its exit status, -1 if it died. */
+static int finish_postmap(pid_t pid, int err_fd, struct buf *out)
+{
+	char chunk[512];
+	ssize_t n;
+	int status;
+
+	while ((n = read(err_fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		if (out->len < 2048)
+			buf_append(out, chunk, (size_t)n);
+	}
+	close(err_fd);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void trim_newlines(struct buf *b)
+{
+	while (b->len > 0 && (b->data[b->len - 1] == '\n' || b->data[b->len - 1] == '\r'))
+		b->data[--b->len] = '\0';
+	for (size_t i = 0; i < b->len; i++)
+		if (b->data[i] == '\n')
+			b->data[i] = ' ';
+}
+
+struct mapdir_build *mapdir_build_begin(const struct mapdir_opts *o, char *err, size_t errlen)
+{
+	struct mapdir_build *b = xcalloc(1, sizeof(*b));
+
+	b->o = *o;
+	for (int i = 0; i < MAP_COUNT; i++)
+		b->fd[i] = -1;
+	for (int i = 0; i < MAP_COUNT; i++) {
+		b->src[i] = xasprintf("%s/" TMP_PREFIX "%s", o->dir, map_name(i));
+		b->fd[i] = open(b->src[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (b->fd[i] < 0) {
+			fail(err, errlen, "%s: %s", b->src[i], strerror(errno));
+			mapdir_build_abort(b);
+			return NULL;
+		}
+	}
+	return b;
+}
+
+int mapdir_build_write(struct mapdir_build *b, enum map_id id, const char *data, size_t len)
+{
+	if (b->failed || write_all(b->fd[id], data, len) != 0) {
+		b->failed = errno ? errno : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static void remove_temporaries(struct mapdir_build *b)
+{
+	for (int i = 0; i < MAP_COUNT; i++) {
+		char *table;
+
+		if (b->fd[i] >= 0)
+			close(b->fd[i]);
+		b->fd[i] = -1;
+		if (b->src[i] == NULL)
+			continue;
+		unlink(b->src[i]);
+		table = table_of(&b->o, b->src[i]);
+		unlink(table);
+		free(table);
+	}
+}
+
+void mapdir_build_abort(struct mapdir_build *b)
+{
+	if (b == NULL)
+		return;
+	remove_temporaries(b);
+	for (int i = 0; i < MAP_COUNT; i++)
+		free(b->src[i]);
+	free(b);
+}
+
+/* Replacement order: routes first, then what decides acceptance. */
+static const enum map_id install_order[MAP_COUNT] = {
+	MAP_TRANSPORT, MAP_ALIASES, MAP_MAILBOXES, MAP_DOMAINS, MAP_WEBMAIL
+};
+
+static int compile_all(struct mapdir_build *b, char *err, size_t errlen)
+{
+	pid_t pid[MAP_COUNT] = { 0 };
+	int err_fd[MAP_COUNT], rc = 0;
+	char *spec[MAP_COUNT] = { NULL };
+
+	/* Started together: two cores compile two maps at once. */
+	for (int i = 0; i < MAP_COUNT; i++) {
+		const char *args[2];
+
+		if (!map_is_postfix(i))
+			continue;
+		spec[i] = xasprintf("%s:%s", mapdir_type_name(b->o.type), b->src[i]);
+		args[0] = spec[i];
+		args[1] = NULL;
+		pid[i] = spawn_postmap(&b->o, args, NULL, &err_fd[i]);
+		if (pid[i] < 0) {
+			rc = fail(err, errlen, "cannot run %s: %s", b->o.postmap, strerror(errno));
+			pid[i] = 0;
+		}
+	}
+	for (int i = 0; i < MAP_COUNT; i++) {
+		struct buf out = BUF_INIT;
+
+		if (pid[i] > 0 && finish_postmap(pid[i], err_fd[i], &out) != 0 && rc == 0) {
+			trim_newlines(&out);
+			rc = fail(err, errlen, "postmap %s failed: %s", map_name(i), buf_cstr(&out));
+		}
+		buf_release(&out);
+		free(spec[i]);
+	}
+	return rc;
+}
+
+int mapdir_build_commit(struct mapdir_build *b, char *err, size_t errlen)
+{
+	int rc = -1;
+
+	if (b->failed) {
+		fail(err, errlen, "writing the maps in %s: %s", b->o.dir, strerror(b->failed));
+		goto end;
+	}
+	for (int i = 0; i < MAP_COUNT; i++) {
+		if (fsync(b->fd[i]) != 0 || close(b->fd[i]) != 0) {
+			b->fd[i] = -1;
+			fail(err, errlen, "%s: %s", b->src[i], strerror(errno));
+			goto end;
+		}
+		b->fd[i] = -1;
+	}
+	if (compile_all(b, err, errlen) != 0)
+		goto end;
+	for (int k = 0; k < MAP_COUNT; k++) {
+		enum map_id id = install_order[k];
+		char *from = map_is_postfix(id) ? table_of(&b->o, b->src[id]) : xstrdup(b->src[id]);
+		char *live = xasprintf("%s/%s", b->o.dir, map_name(id));
+		char *to = map_is_postfix(id) ? table_of(&b->o, live) : xstrdup(live);
+		int bad = fsync_path(from) != 0 || rename(from, to) != 0;
+
+		if (bad)
+			fail(err, errlen, "installing %s: %s", to, strerror(errno));
+		free(from);
+		free(live);
+		free(to);
+		if (bad)
+			goto end;
+	}
+	rc = fsync_path(b->o.dir) == 0 ? 0 : fail(err, errlen, "%s: %s", b->o.dir, strerror(errno));
+end:
+	mapdir_build_abort(b);
+	return rc;
+}
+
+/* Writes data to a temporary file in the map directory for postmap's stdin. */
+static char *stdin_file(const struct mapdir_opts *o, const char *what, const char *data)
+{
+	char *path = xasprintf("%s/" TMP_PREFIX "%s", o->dir, what);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0 || write_all(fd, data, strlen(data)) != 0) {
+		if (fd >= 0)
+			close(fd);
+		unlink(path);
+		free(path);
+		return NULL;
+	}
+	close(fd);
+	return path;
+}
+
+static int run_update(const struct mapdir_opts *o, enum map_id id, const char *flags,
+		      const char *input, char *err, size_t errlen)
+{
+	char *spec = xasprintf("%s:%s/%s", mapdir_type_name(o->type), o->dir, map_name(id));
+	char *in = stdin_file(o, flags[1] == 'd' ? "delete" : "upsert", input);
+	const char *args[4] = { flags, NULL, NULL, NULL };
+	struct buf out = BUF_INIT;
+	int rc, err_fd;
+	pid_t pid;
+
+	if (flags[1] == 'd') {
+		args[1] = "-";
+		args[2] = spec;
+	} else {
+		args[1] = spec;
+	}
+	if (in == NULL) {
+		rc = fail(err, errlen, "%s: %s", o->dir, strerror(errno));
+	} else if ((pid = spawn_postmap(o, args, in, &err_fd)) < 0) {
+		rc = fail(err, errlen, "cannot run %s: %s", o->postmap, strerror(errno));
+	} else {
+		rc = finish_postmap(pid, err_fd, &out);
+		/*
+		 * postmap -d exits 1 when none of the keys was there, silently:
+		 * for us that is success. Any message is a real failure.
+		 */
+		if (rc == 1 && flags[1] == 'd' && out.len == 0)
+			rc = 0;
+		if (rc != 0) {
+			trim_newlines(&out);
+			fail(err, errlen, "postmap %s %s failed: %s", flags, map_name(id), buf_cstr(&out));
+		}
+	}
+	if (in) {
+		unlink(in);
+		free(in);
+	}
+	buf_release(&out);
+	free(spec);
+	return rc;
+}
+
+int mapdir_update(const struct mapdir_opts *o, enum map_id id, const char *upserts,
+		  const char *delete_keys, char *err, size_t errlen)
+{
+	if (o->type != MAP_TYPE_LMDB)
+		return fail(err, errlen, "%s tables cannot be updated in place", mapdir_type_name(o->type));
+	if (upserts && *upserts && run_update(o, id, "-ir", upserts, err, errlen) != 0)
+		return -1;
+	if (delete_keys && *delete_keys && run_update(o, id, "-d", delete_keys, err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
+int mapdir_replace_plain(const struct mapdir_opts *o, enum map_id id, const char *data, size_t len,
+			 char *err, size_t errlen)
+{
+	char *tmp = xasprintf("%s/" TMP_PREFIX "%s", o->dir, map_name(id));
+	char *live = xasprintf("%s/%s", o->dir, map_name(id));
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), rc = 0;
+
+	if (fd < 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0 || close(fd) != 0 ||
+	    rename(tmp, live) != 0) {
+		rc = fail(err, errlen, "installing %s: %s", live, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+	}
+	free(tmp);
+	free(live);
+	return rc;
+}
+
+int mapdir_clean(const struct mapdir_opts *o)
+{
+	DIR *d = opendir(o->dir);
+	struct dirent *e;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0) {
+			char *path = xasprintf("%s/%s", o->dir, e->d_name);
+
+			unlink(path);
+			free(path);
+		}
+	}
+	closedir(d);
+	return 0;
+}
