@@ -7,7 +7,7 @@ PP_PACKAGES="build-essential autoconf automake autopoint gettext pkg-config
  postgresql postgresql-contrib nginx-light
  postfix postfix-lmdb postfix-cdb swaks
  python3 python3-selenium chromium chromium-driver fonts-dejavu-core
- clang libclang-rt-14-dev wrk util-linux procps curl"
+ clang libclang-rt-14-dev wrk util-linux procps curl time"
 
 pp_missing_packages() {
     local p missing=""

@@ -15,6 +15,7 @@ struct maps_args {
 	const char *dir;
 	enum map_type type;
 	int verify;
+	int keep_sources;
 };
 
 static int parse(int argc, char **argv, struct maps_args *a)
@@ -23,6 +24,7 @@ static int parse(int argc, char **argv, struct maps_args *a)
 		{ "dir", required_argument, NULL, 'd' },
 		{ "type", required_argument, NULL, 't' },
 		{ "verify-recipients", no_argument, NULL, 'v' },
+		{ "keep-sources", no_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -37,6 +39,8 @@ static int parse(int argc, char **argv, struct maps_args *a)
 			continue;
 		else if (c == 'v')
 			a->verify = 1;
+		else if (c == 'k')
+			a->keep_sources = 1;
 		else
 			return -1;
 	}
@@ -50,12 +54,13 @@ int cli_maps_build(struct cli *cli, int argc, char **argv)
 	int lock;
 
 	if (parse(argc, argv, &a) != 0) {
-		fprintf(stderr, _("usage: postpanel maps build --dir /ABSOLUTE/DIR [--type lmdb|cdb]\n"));
+		fprintf(stderr, _("usage: postpanel maps build --dir /ABSOLUTE/DIR [--type lmdb|cdb] [--keep-sources]\n"));
 		return 2;
 	}
 	memset(&run, 0, sizeof(run));
 	run.opts.dir = a.dir;
 	run.opts.type = a.type;
+	run.opts.keep_sources = a.keep_sources;
 	run.opts.postmap = conf_get(cli->conf, "postmap", "/usr/sbin/postmap");
 	run.opts.postfix_conf = conf_get(cli->conf, "postfix_config_dir", NULL);
 	if ((lock = maps_lock(a.dir, run.error, sizeof(run.error))) < 0) {

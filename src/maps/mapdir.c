@@ -283,6 +283,13 @@ int mapdir_build_commit(struct mapdir_build *b, char *err, size_t errlen)
 		if (bad)
 			goto end;
 	}
+	for (int i = 0; b->o.keep_sources && i < MAP_COUNT; i++) {
+		char *kept = xasprintf("%s/%s.source", b->o.dir, map_name(i));
+
+		if (map_is_postfix(i) && rename(b->src[i], kept) != 0)
+			fail(err, errlen, "keeping %s: %s", kept, strerror(errno));
+		free(kept);
+	}
 	rc = fsync_path(b->o.dir) == 0 ? 0 : fail(err, errlen, "%s: %s", b->o.dir, strerror(errno));
 end:
 	mapdir_build_abort(b);

@@ -37,6 +37,7 @@ struct mapdir_opts {
 	enum map_type type;
 	const char *postmap;		/* path of postmap(1) */
 	const char *postfix_conf;	/* postmap -c DIR, or NULL for the default */
+	int keep_sources;		/* full builds also leave NAME.source (for humans, benchmarks) */
 };
 
 int mapdir_type_parse(const char *name, enum map_type *type);
