@@ -16,6 +16,7 @@
       <th scope="col"><?cs var:_("Mail service") ?></th>
       <th scope="col"><?cs var:_("Mail to nonexistent users") ?></th>
       <th scope="col"><?cs var:_("Webmail") ?></th>
+      <th scope="col"><?cs var:_("Addresses") ?></th>
     </tr>
   </thead>
   <tbody>
@@ -26,6 +27,7 @@
       <td><?cs if:d.service == 1 ?><span class="state on"><?cs var:_("On") ?></span><?cs else ?><span class="state off"><?cs var:_("Off") ?></span><?cs /if ?></td>
       <td class="policy-<?cs var:d.policy ?>"><?cs include:"policy_label.cs" ?></td>
       <td><?cs if:d.webmail ?><?cs var:d.webmail ?><?cs else ?><?cs var:_("None") ?><?cs /if ?></td>
+      <td><a class="addresses" href="/domains/<?cs var:url_escape(d.name) ?>/addresses"><?cs var:_("Mailboxes and aliases") ?></a></td>
     </tr>
   <?cs /each ?>
   </tbody>

@@ -4,6 +4,8 @@
 <h1><?cs var:_("Mail settings") ?> — <?cs if:domain.display ?><?cs var:domain.display ?><?cs else ?><?cs var:domain.name ?><?cs /if ?></h1>
 <p class="meta"><?cs var:_("Owner:") ?> <?cs var:domain.owner ?><?cs if:domain.updated_by ?> ·
   <?cs var:_("Last changed by") ?> <?cs var:domain.updated_by ?> <time datetime="<?cs var:domain.updated_at ?>"><?cs var:domain.updated_at ?></time><?cs /if ?></p>
+<?cs set:page.tab = "mail" ?><?cs include:"domain_tabs.cs" ?>
+<?cs include:"apply_status.cs" ?>
 
 <?cs if:conflict == 1 ?>
 <section class="notice error conflict" role="alert" id="conflict">

@@ -29,12 +29,29 @@ def free_port():
         return s.getsockname()[1]
 
 
+def free_port_pair():
+    """A free port p such that p + 1 is free too."""
+    for _ in range(100):
+        p = free_port()
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", p + 1))
+                return p
+            except OSError:
+                continue
+    raise RuntimeError("no two free ports in a row")
+
+
 class Stack:
     """One private stack; call start() then stop() (also run at exit)."""
 
-    def __init__(self, workers=3):
+    def __init__(self, workers=3, postfix=False):
         self.dir = tempfile.mkdtemp(prefix="postpanel-test-")
         self.port = free_port()
+        # With postfix: postpanel-mapd on DIR/maps and a private Postfix on
+        # smtp_port (and a submission listener on smtp_port + 1).
+        self.smtp_port = free_port_pair() if postfix else None
+        self.map_dir = os.path.join(self.dir, "maps")
         self.workers = workers
         self.conf = os.path.join(self.dir, "etc", "postpanel.conf")
         self.base = "http://127.0.0.1:%d" % self.port
@@ -45,9 +62,24 @@ class Stack:
         atexit.register(self.stop)
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: sys.exit(1))
+        extra = ["--postfix", str(self.smtp_port)] if self.smtp_port else []
         self.stack("up", "--build", BUILDDIR, "--port", str(self.port),
-                   "--workers", str(self.workers), "--fast")
+                   "--workers", str(self.workers), "--fast", *extra)
         return self
+
+    def generation(self):
+        return int(self.sql("SELECT value FROM change_generation")[0][0])
+
+    def wait_applied(self, timeout=10):
+        """Waits until postpanel-mapd recorded the current generation."""
+        want = self.generation()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            rows = self.sql("SELECT applied_generation, coalesce(error, '') FROM map_nodes WHERE name = 'local'")
+            if rows and int(rows[0][0]) >= want:
+                return want
+            time.sleep(0.05)
+        raise AssertionError("mapd did not apply generation %d: %s" % (want, self.sql("SELECT * FROM map_nodes")))
 
     def stop(self):
         if not self.started:

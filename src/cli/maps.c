@@ -94,8 +94,13 @@ int cli_postfix_config(struct cli *cli, int argc, char **argv)
 		return 2;
 	}
 	/* One "name = value" per line: postconf -e takes each as it is. */
-	for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]); i++)
-		printf("%s = %s:%s/%s\n", uses[i].param, mapdir_type_name(a.type), a.dir, map_name(uses[i].map));
+	for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]); i++) {
+		printf("%s = %s:%s/%s", uses[i].param, mapdir_type_name(a.type), a.dir, map_name(uses[i].map));
+		/* Replaced after every change: makes smtpd drop cached routing. */
+		if (uses[i].map == MAP_ALIASES)
+			printf(", %s:%s/generation", mapdir_type_name(a.type), a.dir);
+		putchar('\n');
+	}
 	printf("virtual_transport = virtual\n");
 	printf("virtual_mailbox_base = %s\n", conf_get(cli->conf, "mailbox_base", "/var/mail/vhosts"));
 	printf("virtual_uid_maps = static:%s\n", conf_get(cli->conf, "mailbox_uid", "5000"));

@@ -203,6 +203,7 @@ struct address_row {
 };
 
 struct address_list {
+	long long domain_id;		/* for db_apply_status() */
 	struct address_row *mailboxes;
 	size_t n_mailboxes;
 	struct address_row *aliases;

@@ -44,6 +44,7 @@ enum db_status db_address_list(struct db *db, const struct actor *actor, const c
 		PQclear(res);
 		return DB_NOTFOUND;
 	}
+	out->domain_id = db_col_ll(res, 0, 0);
 	for (int r = 0; r < PQntuples(res); r++) {
 		if (PQgetisnull(res, r, 1))
 			continue;

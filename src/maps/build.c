@@ -227,6 +227,8 @@ int maps_full(struct db *db, struct maps_run *run)
 		goto end;
 	rc = mapdir_build_commit(s.build, run->error, sizeof(run->error));
 	s.build = NULL;
+	if (rc == 0)
+		rc = mapdir_touch(&run->opts, run->generation, run->error, sizeof(run->error));
 end:
 	snapshot_release(&s);
 	return rc;
@@ -402,8 +404,10 @@ static int install_changes(struct snapshot *s, struct changes *ch, struct db *db
 			goto end;
 	if (apply(s->run, MAP_TRANSPORT, NULL, del[MAP_TRANSPORT].data) != 0)
 		goto end;
-	rc = mapdir_replace_plain(&s->run->opts, MAP_WEBMAIL, buf_cstr(&web.map[MAP_WEBMAIL]),
-				  web.map[MAP_WEBMAIL].len, s->run->error, sizeof(s->run->error));
+	if (mapdir_replace_plain(&s->run->opts, MAP_WEBMAIL, buf_cstr(&web.map[MAP_WEBMAIL]),
+				 web.map[MAP_WEBMAIL].len, s->run->error, sizeof(s->run->error)) != 0)
+		goto end;
+	rc = mapdir_touch(&s->run->opts, s->run->generation, s->run->error, sizeof(s->run->error));
 end:
 	for (int i = 0; i < MAP_COUNT; i++)
 		buf_release(&del[i]);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +17,7 @@
 #include "util/buf.h"
 #include "util/xalloc.h"
 
+/* Temporaries are named .pp-tmp.PID.NAME: a killed builder's never collide. */
 #define TMP_PREFIX ".pp-tmp."
 
 struct mapdir_build {
@@ -115,6 +118,10 @@ static pid_t spawn_postmap(const struct mapdir_opts *o, const char *const *args,
 	if (pid == 0) {
 		int in = open(in_path ? in_path : "/dev/null", O_RDONLY);
 
+		/* A postmap outliving a killed builder could still write its table. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			_exit(127);
 		if (in < 0 || dup2(in, 0) < 0 || dup2(pipefd[1], 2) < 0 || dup2(pipefd[1], 1) < 0)
 			_exit(127);
 		execv(o->postmap, (char *const *)argv);
@@ -164,7 +171,7 @@ struct mapdir_build *mapdir_build_begin(const struct mapdir_opts *o, char *err, 
 	for (int i = 0; i < MAP_COUNT; i++)
 		b->fd[i] = -1;
 	for (int i = 0; i < MAP_COUNT; i++) {
-		b->src[i] = xasprintf("%s/" TMP_PREFIX "%s", o->dir, map_name(i));
+		b->src[i] = xasprintf("%s/" TMP_PREFIX "%ld.%s", o->dir, (long)getpid(), map_name(i));
 		b->fd[i] = open(b->src[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (b->fd[i] < 0) {
 			fail(err, errlen, "%s: %s", b->src[i], strerror(errno));
@@ -240,7 +247,11 @@ static int compile_all(struct mapdir_build *b, char *err, size_t errlen)
 	for (int i = 0; i < MAP_COUNT; i++) {
 		struct buf out = BUF_INIT;
 
-		if (pid[i] > 0 && finish_postmap(pid[i], err_fd[i], &out) != 0 && rc == 0) {
+		/*
+		 * Any output is a failure: postmap only warns, and exits 0, when
+		 * it drops a line (for instance one that is not UTF-8).
+		 */
+		if (pid[i] > 0 && (finish_postmap(pid[i], err_fd[i], &out) != 0 || out.len > 0) && rc == 0) {
 			trim_newlines(&out);
 			rc = fail(err, errlen, "postmap %s failed: %s", map_name(i), buf_cstr(&out));
 		}
@@ -299,7 +310,7 @@ end:
 /* Writes data to a temporary file in the map directory for postmap's stdin. */
 static char *stdin_file(const struct mapdir_opts *o, const char *what, const char *data)
 {
-	char *path = xasprintf("%s/" TMP_PREFIX "%s", o->dir, what);
+	char *path = xasprintf("%s/" TMP_PREFIX "%ld.%s", o->dir, (long)getpid(), what);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
 	if (fd < 0 || write_all(fd, data, strlen(data)) != 0) {
@@ -341,7 +352,8 @@ static int run_update(const struct mapdir_opts *o, enum map_id id, const char *f
 		 */
 		if (rc == 1 && flags[1] == 'd' && out.len == 0)
 			rc = 0;
-		if (rc != 0) {
+		if (rc != 0 || out.len > 0) {
+			rc = -1;
 			trim_newlines(&out);
 			fail(err, errlen, "postmap %s %s failed: %s", flags, map_name(id), buf_cstr(&out));
 		}
@@ -370,7 +382,7 @@ int mapdir_update(const struct mapdir_opts *o, enum map_id id, const char *upser
 int mapdir_replace_plain(const struct mapdir_opts *o, enum map_id id, const char *data, size_t len,
 			 char *err, size_t errlen)
 {
-	char *tmp = xasprintf("%s/" TMP_PREFIX "%s", o->dir, map_name(id));
+	char *tmp = xasprintf("%s/" TMP_PREFIX "%ld.%s", o->dir, (long)getpid(), map_name(id));
 	char *live = xasprintf("%s/%s", o->dir, map_name(id));
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), rc = 0;
 
@@ -383,6 +395,43 @@ int mapdir_replace_plain(const struct mapdir_opts *o, enum map_id id, const char
 	}
 	free(tmp);
 	free(live);
+	return rc;
+}
+
+int mapdir_touch(const struct mapdir_opts *o, long long generation, char *err, size_t errlen)
+{
+	char *src = xasprintf("%s/" TMP_PREFIX "%ld.generation", o->dir, (long)getpid());
+	char *spec = xasprintf("%s:%s", mapdir_type_name(o->type), src);
+	char *from = table_of(o, src), *live = xasprintf("%s/generation", o->dir), *to = table_of(o, live);
+	char *text = xasprintf("# postpanel generation %lld: replaced after every change\n", generation);
+	const char *args[2] = { spec, NULL };
+	struct buf out = BUF_INIT;
+	int fd = open(src, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), rc = -1, err_fd;
+	pid_t pid;
+
+	if (fd < 0 || write_all(fd, text, strlen(text)) != 0) {
+		fail(err, errlen, "%s: %s", src, strerror(errno));
+	} else if ((pid = spawn_postmap(o, args, NULL, &err_fd)) < 0) {
+		fail(err, errlen, "cannot run %s: %s", o->postmap, strerror(errno));
+	} else if (finish_postmap(pid, err_fd, &out) != 0 || out.len > 0) {
+		trim_newlines(&out);
+		fail(err, errlen, "postmap generation failed: %s", buf_cstr(&out));
+	} else if (rename(from, to) != 0) {
+		fail(err, errlen, "installing %s: %s", to, strerror(errno));
+	} else {
+		rc = 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	unlink(src);
+	unlink(from);
+	buf_release(&out);
+	free(src);
+	free(spec);
+	free(from);
+	free(live);
+	free(to);
+	free(text);
 	return rc;
 }
 

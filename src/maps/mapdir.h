@@ -20,6 +20,11 @@
  *	then "postmap -d -" removes the keys given (LMDB readers see the
  *	table before or after each step, never in between).
  *
+ *	mapdir_touch() replaces the tiny "generation" table. Postfix daemons
+ *	restart when a table they opened is replaced, which is what makes
+ *	smtpd drop the routing it caches after in-place updates (the
+ *	postfix-config output lists the table in virtual_alias_maps).
+ *
  *	mapdir_clean() removes temporaries a killed daemon left behind.
  *	All functions return 0, or -1 with a message in err.
  */
@@ -55,6 +60,7 @@ int mapdir_update(const struct mapdir_opts *o, enum map_id id, const char *upser
 /* Replaces the plain (nginx) map with data, atomically. */
 int mapdir_replace_plain(const struct mapdir_opts *o, enum map_id id, const char *data, size_t len,
 			 char *err, size_t errlen);
+int mapdir_touch(const struct mapdir_opts *o, long long generation, char *err, size_t errlen);
 int mapdir_clean(const struct mapdir_opts *o);
 
 #endif

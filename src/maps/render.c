@@ -42,18 +42,46 @@ void map_set_release(struct map_set *s)
 		buf_release(&s->map[i]);
 }
 
+/*
+ * At most 64 bytes of s for an error message, which goes to the log and
+ * to a database text column: printable ASCII but '"' and '\\' as is,
+ * every other byte as \\xNN (so no line break, always valid UTF-8).
+ */
+#define SHOWN 80
+static const char *shown(char out[SHOWN], const char *s)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; s[i] != '\0' && i < 64 && o + 5 <= SHOWN; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+			out[o++] = (char)c;
+		else
+			o += (size_t)snprintf(out + o, 5, "\\x%02x", c);
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* nginx tokens end at ';', a blank or a brace, '#' starts a comment: one plain token. */
+static int nginx_token(const char *s)
+{
+	return strpbrk(s, " ;{}'\"\\$#") == NULL;
+}
+
 int map_line(struct map_set *s, enum map_id id, const char *key, const char *value)
 {
 	struct buf *b = &s->map[id];
+	char k[SHOWN];
 
-	if (!validate_map_key(key, MAP_KEY_MAX)) {
-		snprintf(s->error, sizeof(s->error), "%s: refusing key \"%.64s\"", names[id], key);
+	if (!validate_map_key(key, MAP_KEY_MAX) || (id == MAP_WEBMAIL && !nginx_token(key))) {
+		snprintf(s->error, sizeof(s->error), "%s: refusing key \"%s\"", names[id], shown(k, key));
 		return -1;
 	}
-	/* nginx values end at ';' or a blank: one token, no quote or brace. */
-	if (!validate_map_value(value, MAP_VALUE_MAX) ||
-	    (id == MAP_WEBMAIL && strpbrk(value, " ;{}'\"\\$") != NULL)) {
-		snprintf(s->error, sizeof(s->error), "%s: refusing the value for \"%.64s\"", names[id], key);
+	if (!validate_map_value(value, MAP_VALUE_MAX) || (id == MAP_WEBMAIL && !nginx_token(value))) {
+		snprintf(s->error, sizeof(s->error), "%s: refusing the value for \"%s\"", names[id],
+			 shown(k, key));
 		return -1;
 	}
 	buf_puts(b, key);
@@ -69,10 +97,11 @@ int map_line(struct map_set *s, enum map_id id, const char *key, const char *val
 static int address_line(struct map_set *s, enum map_id id, const char *local, const char *domain,
 			const char *value)
 {
-	char key[MAP_KEY_MAX + 2];
+	char key[MAP_KEY_MAX + 2], d[SHOWN];
 
 	if ((size_t)snprintf(key, sizeof(key), "%s@%s", local, domain) >= sizeof(key)) {
-		snprintf(s->error, sizeof(s->error), "%s: address too long in %.64s", names[id], domain);
+		snprintf(s->error, sizeof(s->error), "%s: address too long in %s", names[id],
+			 shown(d, domain));
 		return -1;
 	}
 	return map_line(s, id, key, value);
@@ -87,7 +116,7 @@ static int accepts_unknown(const struct map_domain *d)
 /* The transport or alias line that carries the domain's policy. */
 static int policy_line(struct map_set *s, const struct map_domain *d)
 {
-	char value[MAP_VALUE_MAX + 64], canon[VALIDATE_IP_TEXT];
+	char value[MAP_VALUE_MAX + 64], canon[VALIDATE_IP_TEXT], dn[SHOWN];
 
 	switch (d->policy) {
 	case POLICY_BOUNCE:
@@ -109,8 +138,9 @@ static int policy_line(struct map_set *s, const struct map_domain *d)
 	case POLICY_REJECT:
 		return 0;
 	}
-	snprintf(s->error, sizeof(s->error), "refusing the %s settings of %.64s",
-		 mailcfg_policy_name(d->policy), d->name);
+	snprintf(s->error, sizeof(s->error), "%s: refusing the %s settings of %s",
+		 names[d->policy == POLICY_FORWARD ? MAP_ALIASES : MAP_TRANSPORT],
+		 mailcfg_policy_name(d->policy), shown(dn, d->name));
 	return -1;
 }
 
@@ -138,13 +168,13 @@ int map_render_domain(struct map_set *s, const struct map_domain *d)
 
 int map_render_mailbox(struct map_set *s, const struct map_domain *d, const char *local_part)
 {
-	char value[MAP_KEY_MAX + 8];
+	char value[MAP_KEY_MAX + 8], lp[SHOWN], dn[SHOWN];
 
 	if (!d->service)
 		return 0;
 	if (validate_local_part(local_part) != NULL) {
-		snprintf(s->error, sizeof(s->error), "%s: refusing mailbox \"%.64s\" of %.64s",
-			 names[MAP_MAILBOXES], local_part, d->name);
+		snprintf(s->error, sizeof(s->error), "%s: refusing mailbox \"%s\" of %s",
+			 names[MAP_MAILBOXES], shown(lp, local_part), shown(dn, d->name));
 		return -1;
 	}
 	snprintf(value, sizeof(value), "%s/%s/", d->name, local_part);
@@ -183,11 +213,13 @@ static int targets_valid(const char *targets)
 int map_render_alias(struct map_set *s, const struct map_domain *d, const char *local_part,
 		     const char *targets)
 {
+	char lp[SHOWN], dn[SHOWN];
+
 	if (!d->service)
 		return 0;
 	if (validate_local_part(local_part) != NULL || !targets_valid(targets)) {
-		snprintf(s->error, sizeof(s->error), "%s: refusing alias \"%.64s\" of %.64s",
-			 names[MAP_ALIASES], local_part, d->name);
+		snprintf(s->error, sizeof(s->error), "%s: refusing alias \"%s\" of %s",
+			 names[MAP_ALIASES], shown(lp, local_part), shown(dn, d->name));
 		return -1;
 	}
 	return address_line(s, MAP_ALIASES, local_part, d->name, targets);

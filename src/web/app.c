@@ -33,6 +33,8 @@ static const struct route routes[] = {
 	{ "GET", "/domains", LOGGED_IN, page_domains },
 	{ "GET", "/domains/*/mail", LOGGED_IN, page_mail_form },
 	{ "POST", "/domains/*/mail", LOGGED_IN, page_mail_save },
+	{ "GET", "/domains/*/addresses", LOGGED_IN, page_addresses },
+	{ "POST", "/domains/*/addresses", LOGGED_IN, page_addresses_save },
 	{ "GET", "/server", ADMIN_ONLY, page_server_form },
 	{ "POST", "/server", ADMIN_ONLY, page_server_save },
 };

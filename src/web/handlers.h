@@ -23,6 +23,8 @@ void page_logout(struct request *r, const char *arg);
 void page_domains(struct request *r, const char *arg);
 void page_mail_form(struct request *r, const char *arg);
 void page_mail_save(struct request *r, const char *arg);
+void page_addresses(struct request *r, const char *arg);
+void page_addresses_save(struct request *r, const char *arg);
 void page_server_form(struct request *r, const char *arg);
 void page_server_save(struct request *r, const char *arg);
 
@@ -30,5 +32,10 @@ void page_server_save(struct request *r, const char *arg);
 void page_db_error(struct request *r, enum db_status st);
 /* Puts each field's message under errors.FIELD and the summary notice. */
 void page_put_errors(struct request *r, const struct mail_errors *errs);
+/*
+ * Puts under apply.lines.N (kind, text) whether the domain's last change
+ * is applied on every mail server, and why not; see apply_status.cs.
+ */
+void page_put_apply_status(struct request *r, long long domain_id);
 
 #endif

@@ -1,10 +1,12 @@
-/* What several pages share: database failures and field errors. */
+/* What several pages share: database failures, field errors, apply status. */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "i18n/i18n.h"
 #include "util/log.h"
+#include "util/xalloc.h"
 #include "web/handlers.h"
 
 void page_db_error(struct request *r, enum db_status st)
@@ -34,4 +36,55 @@ void page_put_errors(struct request *r, const struct mail_errors *errs)
 	}
 	if (errs->n > 0)
 		view_set(r->hdf, "notice.error", _("Nothing was saved. Correct the fields marked below and save again."));
+}
+
+static void put_apply_line(struct request *r, size_t i, const char *kind, const char *text)
+{
+	view_setf(r->hdf, kind, "apply.lines.%zu.kind", i);
+	view_setf(r->hdf, text, "apply.lines.%zu.text", i);
+}
+
+void page_put_apply_status(struct request *r, long long domain_id)
+{
+	struct apply_status as;
+	enum db_status st = db_apply_status(r->db, domain_id, &as);
+	size_t k = 0;
+
+	if (st != DB_OK) {
+		/* The page itself still works: say so instead of failing it. */
+		log_error("apply status: %s: %s", db_status_name(st), db_error(r->db));
+		put_apply_line(r, k++, "unknown", _("The state of the mail servers cannot be read at the moment."));
+		db_apply_status_clear(&as);
+		return;
+	}
+	for (size_t i = 0; i < as.n; i++) {
+		const struct node_state *ns = &as.nodes[i];
+		char *text;
+
+		/* Only the nodes behind on this domain's last change concern it. */
+		if (!ns->pending)
+			continue;
+		if (ns->down) {
+			text = xasprintf(_("The map service on %s is not running: changes will apply when it is back."),
+					 ns->node);
+			put_apply_line(r, k++, "down", text);
+		} else if (ns->error && r->actor.role == ROLE_ADMIN) {
+			text = xasprintf(_("Failing on %s: %s"), ns->node, ns->error);
+			put_apply_line(r, k++, "failing", text);
+		} else if (ns->error) {
+			/* The error may name other customers' data: administrators only. */
+			text = xasprintf(_("Failing on %s: a problem on this mail server keeps the change from being applied."),
+					 ns->node);
+			put_apply_line(r, k++, "failing", text);
+		} else {
+			text = xasprintf(_("Pending on %s since %s."), ns->node, ns->since ? ns->since : "?");
+			put_apply_line(r, k++, "pending", text);
+		}
+		free(text);
+	}
+	if (as.n == 0)
+		put_apply_line(r, k++, "none", _("No mail server is connected yet."));
+	else if (k == 0)
+		put_apply_line(r, k++, "applied", _("Applied on all mail servers."));
+	db_apply_status_clear(&as);
 }

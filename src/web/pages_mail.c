@@ -80,6 +80,7 @@ static void put_context(struct request *r, const struct mail_page *p)
 		view_setf_int(r->hdf, w->installed, "webmails.%zu.installed", k);
 		k++;
 	}
+	page_put_apply_status(r, p->v.domain_id);
 	view_set(r->hdf, "page.title", _("Mail settings"));
 	view_set(r->hdf, "page.nav", "domains");
 }
