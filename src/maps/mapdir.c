@@ -269,8 +269,12 @@ int mapdir_build_commit(struct mapdir_build *b, char *err, size_t errlen)
 		fail(err, errlen, "writing the maps in %s: %s", b->o.dir, strerror(b->failed));
 		goto end;
 	}
+	/*
+	 * Sources postmap compiles are read back from the page cache and then
+	 * deleted: only what gets installed (tables, the plain map) is synced.
+	 */
 	for (int i = 0; i < MAP_COUNT; i++) {
-		if (fsync(b->fd[i]) != 0 || close(b->fd[i]) != 0) {
+		if ((!map_is_postfix(i) && fsync(b->fd[i]) != 0) || close(b->fd[i]) != 0) {
 			b->fd[i] = -1;
 			fail(err, errlen, "%s: %s", b->src[i], strerror(errno));
 			goto end;
