@@ -38,7 +38,7 @@ def domain_lines():
     def add(name, key, value):
         m[name].append("%s %s" % (key, value))
 
-    D, MB, AL, TR = ph.MAP_NAMES
+    D, MB, AL, TR = ph.MAP_NAMES[:4]
     # service on, reject policy (the default): mailboxes only
     add(D, "on.test", "OK")
     for u in ("alice", "sender", "sender2", "fwdbox", "swallow"):
