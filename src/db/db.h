@@ -95,6 +95,13 @@ enum db_status db_session_create(struct db *db, struct session_info *who,
 				 char token[TOKEN_HEX_LEN + 1]);
 enum db_status db_session_get(struct db *db, const char *token, struct session_info *who);
 enum db_status db_session_delete(struct db *db, const char *token);
+/*
+ * Saves the account's language ("en", "fr", "sv"; NULL or "": no
+ * preference, the browser and the server decide). Audited; the owner's
+ * language chooses the default bounce text, so the maps follow.
+ */
+enum db_status db_account_set_language(struct db *db, const struct actor *actor,
+				       long long account_id, const char *language);
 
 /* ---- domains (db_domain.c) ---- */
 struct domain_row {
@@ -250,6 +257,16 @@ enum db_status db_maps_domains(struct db *db, const char *const *names, size_t n
 enum db_status db_maps_mailboxes(struct db *db, const char *const *names, size_t n, db_row_fn fn, void *ctx);
 enum db_status db_maps_aliases(struct db *db, const char *const *names, size_t n, db_row_fn fn, void *ctx);
 enum db_status db_maps_changes(struct db *db, long long after, long long upto, db_row_fn fn, void *ctx);
+/*
+ * For a full build, which renders virtual_mailbox_maps in a pass of its
+ * own (compiled while the rest is read):
+ * mailbox lines:  domain name, policy, local part (NULL: the domain's
+ *                 wildcard) of every domain whose service is on
+ * mailbox routes: domain id, local part of the mailboxes whose domain has
+ *                 identity or transport lines (service on, not reject)
+ */
+enum db_status db_maps_mailbox_lines(struct db *db, db_row_fn fn, void *ctx);
+enum db_status db_maps_mailbox_routes(struct db *db, db_row_fn fn, void *ctx);
 
 /* The map daemon of node records itself, its progress and its failures. */
 enum db_status db_node_start(struct db *db, const char *node, long long *applied);

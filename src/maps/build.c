@@ -203,6 +203,41 @@ static int render(struct snapshot *s, struct db *db, const char *const *names, s
 	return 0;
 }
 
+/* domain name, policy, local part (NULL: the domain's wildcard) */
+static int on_mailbox_line(void *ctx, const char *const *c)
+{
+	struct snapshot *s = ctx;
+	struct map_domain d = { .name = c[0], .service = 1, .policy = POLICY_REJECT };
+
+	(void)mailcfg_policy_parse(c[1], &d.policy);
+	if ((c[2] ? map_render_mailbox(&s->out, &d, c[2]) : map_render_domain(&s->out, &d)) != 0)
+		return refuse(s);
+	return flush(s, 0);
+}
+
+/*
+ * A full build renders virtual_mailbox_maps, by far the largest table,
+ * in a first pass of its own and starts compiling it at once; the other
+ * maps are read and rendered while it compiles.
+ */
+static int render_all(struct snapshot *s, struct db *db)
+{
+	enum db_status st;
+
+	s->out.wanted = MAP_BIT(MAP_MAILBOXES);
+	if ((st = db_maps_mailbox_lines(db, on_mailbox_line, s)) != DB_OK)
+		return db_failed(s, db, st);
+	if (flush(s, 1) != 0 ||
+	    mapdir_build_compile(s->build, MAP_MAILBOXES, s->run->error, sizeof(s->run->error)) != 0)
+		return -1;
+	s->out.wanted = MAP_ALL & ~MAP_BIT(MAP_MAILBOXES);
+	if ((st = db_maps_domains(db, NULL, 0, on_domain, s)) != DB_OK ||
+	    (st = db_maps_mailbox_routes(db, on_mailbox, s)) != DB_OK ||
+	    (st = db_maps_aliases(db, NULL, 0, on_alias, s)) != DB_OK)
+		return db_failed(s, db, st);
+	return 0;
+}
+
 int maps_full(struct db *db, struct maps_run *run)
 {
 	struct snapshot s;
@@ -218,7 +253,7 @@ int maps_full(struct db *db, struct maps_run *run)
 		goto end;
 	}
 	s.build = mapdir_build_begin(&run->opts, run->error, sizeof(run->error));
-	if (s.build == NULL || render(&s, db, NULL, 0) != 0) {
+	if (s.build == NULL || render_all(&s, db) != 0) {
 		db_maps_end(db);
 		goto end;
 	}

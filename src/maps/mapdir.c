@@ -24,6 +24,8 @@ struct mapdir_build {
 	struct mapdir_opts o;
 	int fd[MAP_COUNT];
 	char *src[MAP_COUNT];		/* temporary source files */
+	pid_t pid[MAP_COUNT];		/* postmap compiling it, once started */
+	int err_fd[MAP_COUNT];
 	int failed;
 };
 
@@ -212,6 +214,15 @@ void mapdir_build_abort(struct mapdir_build *b)
 {
 	if (b == NULL)
 		return;
+	for (int i = 0; i < MAP_COUNT; i++) {
+		if (b->pid[i] > 0) {
+			struct buf out = BUF_INIT;
+
+			kill(b->pid[i], SIGKILL);
+			finish_postmap(b->pid[i], b->err_fd[i], &out);
+			buf_release(&out);
+		}
+	}
 	remove_temporaries(b);
 	for (int i = 0; i < MAP_COUNT; i++)
 		free(b->src[i]);
@@ -223,40 +234,66 @@ static const enum map_id install_order[MAP_COUNT] = {
 	MAP_TRANSPORT, MAP_ALIASES, MAP_MAILBOXES, MAP_DOMAINS, MAP_WEBMAIL
 };
 
+/* Closes a map's source and starts postmap on it in the background. */
+static int start_compile(struct mapdir_build *b, enum map_id id, char *err, size_t errlen)
+{
+	char *spec;
+	const char *args[2];
+
+	if (b->fd[id] >= 0) {
+		/*
+		 * Sources postmap compiles are read back from the page cache and
+		 * then deleted: only what gets installed is synced.
+		 */
+		int bad = (!map_is_postfix(id) && fsync(b->fd[id]) != 0) | (close(b->fd[id]) != 0);
+
+		b->fd[id] = -1;
+		if (bad)
+			return fail(err, errlen, "%s: %s", b->src[id], strerror(errno));
+	}
+	if (!map_is_postfix(id) || b->pid[id] > 0)
+		return 0;
+	spec = xasprintf("%s:%s", mapdir_type_name(b->o.type), b->src[id]);
+	args[0] = spec;
+	args[1] = NULL;
+	b->pid[id] = spawn_postmap(&b->o, args, NULL, &b->err_fd[id]);
+	free(spec);
+	if (b->pid[id] < 0) {
+		b->pid[id] = 0;
+		return fail(err, errlen, "cannot run %s: %s", b->o.postmap, strerror(errno));
+	}
+	return 0;
+}
+
+int mapdir_build_compile(struct mapdir_build *b, enum map_id id, char *err, size_t errlen)
+{
+	if (b->failed)
+		return fail(err, errlen, "writing the maps in %s: %s", b->o.dir, strerror(b->failed));
+	return start_compile(b, id, err, errlen);
+}
+
+/* Starts whatever is not compiling yet (all at once) and waits for all. */
 static int compile_all(struct mapdir_build *b, char *err, size_t errlen)
 {
-	pid_t pid[MAP_COUNT] = { 0 };
-	int err_fd[MAP_COUNT], rc = 0;
-	char *spec[MAP_COUNT] = { NULL };
+	int rc = 0;
 
-	/* Started together: two cores compile two maps at once. */
-	for (int i = 0; i < MAP_COUNT; i++) {
-		const char *args[2];
-
-		if (!map_is_postfix(i))
-			continue;
-		spec[i] = xasprintf("%s:%s", mapdir_type_name(b->o.type), b->src[i]);
-		args[0] = spec[i];
-		args[1] = NULL;
-		pid[i] = spawn_postmap(&b->o, args, NULL, &err_fd[i]);
-		if (pid[i] < 0) {
-			rc = fail(err, errlen, "cannot run %s: %s", b->o.postmap, strerror(errno));
-			pid[i] = 0;
-		}
-	}
+	for (int i = 0; i < MAP_COUNT && rc == 0; i++)
+		rc = start_compile(b, i, err, errlen);
 	for (int i = 0; i < MAP_COUNT; i++) {
 		struct buf out = BUF_INIT;
 
+		if (b->pid[i] <= 0)
+			continue;
 		/*
 		 * Any output is a failure: postmap only warns, and exits 0, when
 		 * it drops a line (for instance one that is not UTF-8).
 		 */
-		if (pid[i] > 0 && (finish_postmap(pid[i], err_fd[i], &out) != 0 || out.len > 0) && rc == 0) {
+		if ((finish_postmap(b->pid[i], b->err_fd[i], &out) != 0 || out.len > 0) && rc == 0) {
 			trim_newlines(&out);
 			rc = fail(err, errlen, "postmap %s failed: %s", map_name(i), buf_cstr(&out));
 		}
+		b->pid[i] = 0;
 		buf_release(&out);
-		free(spec[i]);
 	}
 	return rc;
 }
@@ -268,18 +305,6 @@ int mapdir_build_commit(struct mapdir_build *b, char *err, size_t errlen)
 	if (b->failed) {
 		fail(err, errlen, "writing the maps in %s: %s", b->o.dir, strerror(b->failed));
 		goto end;
-	}
-	/*
-	 * Sources postmap compiles are read back from the page cache and then
-	 * deleted: only what gets installed (tables, the plain map) is synced.
-	 */
-	for (int i = 0; i < MAP_COUNT; i++) {
-		if ((!map_is_postfix(i) && fsync(b->fd[i]) != 0) || close(b->fd[i]) != 0) {
-			b->fd[i] = -1;
-			fail(err, errlen, "%s: %s", b->src[i], strerror(errno));
-			goto end;
-		}
-		b->fd[i] = -1;
 	}
 	if (compile_all(b, err, errlen) != 0)
 		goto end;

@@ -52,6 +52,8 @@ struct mapdir_build;
 
 struct mapdir_build *mapdir_build_begin(const struct mapdir_opts *o, char *err, size_t errlen);
 int mapdir_build_write(struct mapdir_build *b, enum map_id id, const char *data, size_t len);
+/* Starts compiling one map whose source is complete, while others are written. */
+int mapdir_build_compile(struct mapdir_build *b, enum map_id id, char *err, size_t errlen);
 int mapdir_build_commit(struct mapdir_build *b, char *err, size_t errlen);
 void mapdir_build_abort(struct mapdir_build *b);
 

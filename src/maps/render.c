@@ -27,6 +27,12 @@ int map_is_postfix(enum map_id id)
 void map_set_init(struct map_set *s)
 {
 	memset(s, 0, sizeof(*s));
+	s->wanted = MAP_ALL;
+}
+
+static int wanted(const struct map_set *s, enum map_id id)
+{
+	return (s->wanted & MAP_BIT(id)) != 0;
 }
 
 void map_set_reset(struct map_set *s)
@@ -118,6 +124,8 @@ static int policy_line(struct map_set *s, const struct map_domain *d)
 {
 	char value[MAP_VALUE_MAX + 64], canon[VALIDATE_IP_TEXT], dn[SHOWN];
 
+	if (!wanted(s, d->policy == POLICY_FORWARD ? MAP_ALIASES : MAP_TRANSPORT))
+		return 0;
 	switch (d->policy) {
 	case POLICY_BOUNCE:
 		/* The text is part of the value: check it, then prefix the status. */
@@ -150,16 +158,16 @@ int map_render_domain(struct map_set *s, const struct map_domain *d)
 
 	if (!d->service)
 		return 0;
-	if (map_line(s, MAP_DOMAINS, d->name, "OK") != 0)
+	if (wanted(s, MAP_DOMAINS) && map_line(s, MAP_DOMAINS, d->name, "OK") != 0)
 		return -1;
-	if (accepts_unknown(d)) {
+	if (wanted(s, MAP_MAILBOXES) && accepts_unknown(d)) {
 		snprintf(value, sizeof(value), "%s/.unknown/", d->name);
 		if (address_line(s, MAP_MAILBOXES, "", d->name, value) != 0)
 			return -1;
 	}
 	if (policy_line(s, d) != 0)
 		return -1;
-	if (d->webmail != NULL) {
+	if (wanted(s, MAP_WEBMAIL) && d->webmail != NULL) {
 		snprintf(value, sizeof(value), "webmail.%s", d->name);
 		return map_line(s, MAP_WEBMAIL, value, d->webmail);
 	}
@@ -178,14 +186,14 @@ int map_render_mailbox(struct map_set *s, const struct map_domain *d, const char
 		return -1;
 	}
 	snprintf(value, sizeof(value), "%s/%s/", d->name, local_part);
-	if (address_line(s, MAP_MAILBOXES, local_part, d->name, value) != 0)
+	if (wanted(s, MAP_MAILBOXES) && address_line(s, MAP_MAILBOXES, local_part, d->name, value) != 0)
 		return -1;
-	if (d->policy == POLICY_FORWARD) {
+	if (wanted(s, MAP_ALIASES) && d->policy == POLICY_FORWARD) {
 		snprintf(value, sizeof(value), "%s@%s", local_part, d->name);
 		if (map_line(s, MAP_ALIASES, value, value) != 0)
 			return -1;
 	}
-	if (accepts_unknown(d))
+	if (wanted(s, MAP_TRANSPORT) && accepts_unknown(d))
 		return address_line(s, MAP_TRANSPORT, local_part, d->name, "virtual:");
 	return 0;
 }
@@ -215,7 +223,7 @@ int map_render_alias(struct map_set *s, const struct map_domain *d, const char *
 {
 	char lp[SHOWN], dn[SHOWN];
 
-	if (!d->service)
+	if (!d->service || !wanted(s, MAP_ALIASES))
 		return 0;
 	if (validate_local_part(local_part) != NULL || !targets_valid(targets)) {
 		snprintf(s->error, sizeof(s->error), "%s: refusing alias \"%s\" of %s",

@@ -57,8 +57,17 @@ struct map_domain {
 
 struct map_set {
 	struct buf map[MAP_COUNT];
+	/*
+	 * The maps rendered (bit 1 << id); map_set_init() selects all. A
+	 * builder can render one map in its own pass: values of the maps left
+	 * out are neither rendered nor needed (they may be NULL).
+	 */
+	unsigned wanted;
 	char error[256];
 };
+
+#define MAP_BIT(id) (1u << (id))
+#define MAP_ALL ((1u << MAP_COUNT) - 1)
 
 /* File name of a map inside the map directory. */
 const char *map_name(enum map_id id);
