@@ -16,6 +16,7 @@ import re
 import signal
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.parse
@@ -57,7 +58,7 @@ MSG_IP6_RESERVED = "This IPv6 address cannot receive mail (unspecified or multic
 MSG_IP_MISSING = "Enter the IP address of the external mail server."
 MSG_PORT = "The port must be a whole number from 1 to 65535."
 MSG_WEBMAIL = "This webmail is not installed on the server; choose another one."
-MSG_LIMIT = "The limit must be a whole number from 1 to 1000000 messages per hour."
+MSG_LIMIT = "The limit must be a whole number from 1 to 1,000,000 messages per hour."
 MSG_LIMIT_MISSING = "Enter the number of messages per hour."
 MSG_LIMIT_MODE = "Choose the default, unlimited, or a number of messages."
 MSG_SERVER_LIMIT_MODE = "Choose unlimited or a number of messages."
@@ -1070,12 +1071,13 @@ class T08Server(WebTest):
         self.addCleanup(self.restore_server)
         domain = self.new_domain(CUST_SOLO, "server")
         admin = login(ADMIN)
+        admin.accept_language = "en"    # the server's default language changes below
         cust = login(CUST_SOLO)
         page = admin.get("/server")
         self.assertEqual(page.status, 200)
         self.assertSecurityHeaders(page)
         mail = cust.get(mail_url(domain))
-        self.assertIn("Use the default (1000 messages per hour)", mail.body)
+        self.assertIn("Use the default (1,000 messages per hour)", mail.body)
         self.assertIn("Use the default (100 messages per hour)", mail.body)
         self.assertIn('<html lang="en">', mail.body)
         self.assertEqual(webmail_options(mail), ["none", "roundcube"])
@@ -1108,14 +1110,15 @@ class T08Server(WebTest):
         self.assertEqual(server_form(shown).get("outgoing_control"), "on")
         self.assertEqual(server_form(shown).get("webmail_horde"), "on")
 
-        # What a customer's mail page inherits from it.
+        # What a customer's mail page inherits from it, in the new default language.
         mail = cust.get(mail_url(domain))
-        self.assertIn("Use the default (250 messages per hour)", mail.body)
-        self.assertIn("Use the default (1 message per hour)", mail.body)
-        self.assertIn("Outgoing mail control is on", mail.body)
+        self.assertIn("Utiliser la valeur par défaut (250 messages par heure)", mail.body)
+        self.assertIn("Utiliser la valeur par défaut (1 message par heure)", mail.body)
+        self.assertIn("Le contrôle des mails sortants est activé", mail.body)
         self.assertIn('<html lang="fr">', mail.body)   # the customer has no language of their own
         self.assertEqual(webmail_options(mail), ["none", "roundcube", "horde"])
-        # Horde, now installed, can be chosen.
+        # Horde, now installed, can be chosen (the browser asks for English).
+        cust.accept_language = "en"
         _, s = self.save_ok(cust, CUST_SOLO, domain, webmail="horde")
         self.assertEqual(s["webmail"], "horde")
 
@@ -1383,6 +1386,44 @@ class T12Escaping(WebTest):
             self.assertEqual(r.header("Content-Security-Policy"),
                              "default-src 'self'; frame-ancestors 'none'; form-action 'self'")
         self.assertTrue(responses[0].header("Content-Type").startswith("text/html; charset=utf-8"))
+
+
+class T99Shutdown(WebTest):
+    """Runs last: stops postpanel-web with SIGTERM while requests are in flight."""
+
+    def test_sigterm_drains_and_exits(self):
+        c = login(CUST_A2)
+        master = STACK.web_pid()
+        workers = STACK.worker_pids()
+        statuses, stop = [], threading.Event()
+
+        def load():
+            while not stop.is_set():
+                try:
+                    statuses.append(c.get("/domains").status)
+                except OSError:
+                    statuses.append("refused")
+
+        threads = [threading.Thread(target=load) for _ in range(3)]
+        for t in threads:
+            t.start()
+        time.sleep(0.5)
+        os.kill(master, signal.SIGTERM)
+        deadline = time.time() + 10
+        while time.time() < deadline and os.path.exists("/proc/%d" % master):
+            time.sleep(0.05)
+        time.sleep(0.3)
+        stop.set()
+        for t in threads:
+            t.join()
+        self.assertFalse(os.path.exists("/proc/%d" % master), "the master exited")
+        self.assertEqual([w for w in workers if os.path.exists("/proc/%d" % w)], [], "no worker left")
+        self.assertFalse(os.path.exists(os.path.join(STACK.dir, "run", "web.sock")), "socket removed")
+        # Every request was answered in full: 200 while serving, then nginx's
+        # 502 once the socket is gone; never a cut response or a 500.
+        self.assertGreater(statuses.count(200), 10)
+        self.assertEqual(sorted(set(statuses) - {200, 502}), [])
+        self.assertIn("stopped", open(os.path.join(STACK.dir, "log", "web.log")).read())
 
 
 if __name__ == "__main__":
