@@ -93,14 +93,26 @@ static char *read_file(const char *path)
  */
 static enum db_status run_script(struct db *db, const char *name, const char *script)
 {
-	PGresult *res = PQexec(db_conn(db), script);
+	PGconn *conn = db_conn(db);
 	enum db_status st = DB_OK;
+	PGresult *res;
 
-	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
-		db_set_error(db, "%s: %s", name, PQresultErrorMessage(res));
-		st = DB_ERROR;
+	if (conn == NULL)
+		return DB_DOWN;
+	/* The simple query protocol runs every statement of the file in turn. */
+	if (!PQsendQuery(conn, script)) {
+		db_set_error(db, "%s: %s", name, PQerrorMessage(conn));
+		return DB_DOWN;
 	}
-	PQclear(res);
+	while ((res = PQgetResult(conn)) != NULL) {
+		ExecStatusType rs = PQresultStatus(res);
+
+		if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK && st == DB_OK) {
+			db_set_error(db, "%s: %s", name, PQresultErrorMessage(res));
+			st = DB_ERROR;
+		}
+		PQclear(res);
+	}
 	return st;
 }
 
