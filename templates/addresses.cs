@@ -8,6 +8,7 @@
 
 <section class="addresses" id="mailbox-section" aria-labelledby="mailboxes-title">
   <h2 id="mailboxes-title"><?cs var:_("Mailboxes") ?></h2>
+  <p class="count" id="mailbox-count"><?cs var:n_(subcount(mailboxes), "%d mailbox", "%d mailboxes") ?></p>
   <?cs if:subcount(mailboxes) > 0 ?>
   <table class="list" id="mailboxes">
     <thead><tr><th scope="col"><?cs var:_("Address") ?></th><th scope="col"><span class="hidden"><?cs var:_("Actions") ?></span></th></tr></thead>
@@ -20,7 +21,7 @@
             <input type="hidden" name="csrf" value="<?cs var:csrf ?>">
             <input type="hidden" name="action" value="delete">
             <input type="hidden" name="local_part" value="<?cs var:m.local_part ?>">
-            <button type="submit" class="danger" aria-label="<?cs var:_("Delete") ?> <?cs var:m.address ?>"><?cs var:_("Delete") ?></button>
+            <button type="submit" class="danger" aria-label="<?cs var:m.delete_label ?>"><?cs var:_("Delete") ?></button>
           </form>
         </td>
       </tr>
@@ -50,6 +51,7 @@
 
 <section class="addresses" id="alias-section" aria-labelledby="aliases-title">
   <h2 id="aliases-title"><?cs var:_("Aliases") ?></h2>
+  <p class="count" id="alias-count"><?cs var:n_(subcount(aliases), "%d alias", "%d aliases") ?></p>
   <?cs if:subcount(aliases) > 0 ?>
   <table class="list" id="aliases">
     <thead><tr><th scope="col"><?cs var:_("Address") ?></th><th scope="col"><?cs var:_("Forwards to") ?></th><th scope="col"><span class="hidden"><?cs var:_("Actions") ?></span></th></tr></thead>
@@ -64,7 +66,7 @@
             <input type="hidden" name="csrf" value="<?cs var:csrf ?>">
             <input type="hidden" name="action" value="delete">
             <input type="hidden" name="local_part" value="<?cs var:a.local_part ?>">
-            <button type="submit" class="danger" aria-label="<?cs var:_("Delete") ?> <?cs var:a.address ?>"><?cs var:_("Delete") ?></button>
+            <button type="submit" class="danger" aria-label="<?cs var:a.delete_label ?>"><?cs var:_("Delete") ?></button>
           </form>
         </td>
       </tr>

@@ -6,7 +6,10 @@
   <button type="submit"><?cs var:_("Search") ?></button>
   <?cs if:search.q ?><a href="/domains"><?cs var:_("Show all") ?></a><?cs /if ?>
 </form>
-<p class="count" id="domain-count"><?cs var:paging.total_text ?></p>
+<p class="count" id="domain-count"><?cs
+  if:paging.capped == 1 ?><?cs var:n_(paging.total, "More than %d domain matches.", "More than %d domains match.") ?><?cs
+  elif:paging.searched == 1 ?><?cs var:n_(paging.total, "%d domain matches.", "%d domains match.") ?><?cs
+  else ?><?cs var:n_(paging.total, "%d domain", "%d domains") ?><?cs /if ?></p>
 <?cs if:subcount(domains) > 0 ?>
 <table class="list" id="domains">
   <thead>

@@ -23,6 +23,7 @@
     <button type="submit"><?cs var:_("Log out") ?></button>
   </form>
   <?cs /if ?>
+  <?cs include:"language_switch.cs" ?>
 </header>
 <main>
 <?cs if:notice.ok ?><p class="notice ok" role="status"><?cs var:notice.ok ?></p><?cs /if ?>

@@ -2,8 +2,8 @@
 <p class="crumbs"><a href="/domains"><?cs var:_("Domains") ?></a> ›
   <?cs if:domain.display ?><?cs var:domain.display ?> (<?cs var:domain.name ?>)<?cs else ?><?cs var:domain.name ?><?cs /if ?></p>
 <h1><?cs var:_("Mail settings") ?> — <?cs if:domain.display ?><?cs var:domain.display ?><?cs else ?><?cs var:domain.name ?><?cs /if ?></h1>
-<p class="meta"><?cs var:_("Owner:") ?> <?cs var:domain.owner ?><?cs if:domain.updated_by ?> ·
-  <?cs var:_("Last changed by") ?> <?cs var:domain.updated_by ?> <time datetime="<?cs var:domain.updated_at ?>"><?cs var:domain.updated_at ?></time><?cs /if ?></p>
+<p class="meta"><?cs var:domain.owner_text ?><?cs if:domain.changed_text ?> ·
+  <span id="last-change"><?cs var:domain.changed_text ?></span><?cs /if ?></p>
 <?cs set:page.tab = "mail" ?><?cs include:"domain_tabs.cs" ?>
 <?cs include:"apply_status.cs" ?>
 
@@ -12,16 +12,16 @@
   <h2><?cs var:_("Changed by someone else") ?></h2>
   <p><?cs var:_("Someone else saved the mail settings of this domain after you opened this page. Your changes were not saved. Their values are shown here; your values are still in the form below. Save again to replace their values with yours.") ?></p>
   <dl class="theirs">
-    <?cs if:domain.updated_by ?><dt><?cs var:_("Saved by") ?></dt><dd><?cs var:domain.updated_by ?>, <time datetime="<?cs var:domain.updated_at ?>"><?cs var:domain.updated_at ?></time></dd><?cs /if ?>
+    <?cs if:domain.updated_by ?><dt><?cs var:_("Saved by") ?></dt><dd><?cs var:domain.updated_by ?>, <time datetime="<?cs var:domain.updated_at ?>"><?cs var:date(domain.updated_at) ?></time></dd><?cs /if ?>
     <dt><?cs var:_("Mail service") ?></dt><dd><?cs if:theirs.service == "on" ?><?cs var:_("On") ?><?cs else ?><?cs var:_("Off") ?><?cs /if ?></dd>
     <dt><?cs var:_("Mail to nonexistent users") ?></dt>
     <dd><?cs set:d.policy = theirs.policy ?><?cs include:"policy_label.cs" ?><?cs
       if:theirs.policy == "bounce" ?>: <?cs var:theirs.bounce_message ?><?cs
       elif:theirs.policy == "forward" ?>: <?cs var:theirs.forward_address ?><?cs
-      elif:theirs.policy == "redirect" ?>: <?cs var:theirs.redirect_ip ?>, <?cs var:_("port") ?> <?cs var:theirs.redirect_port ?><?cs /if ?></dd>
+      elif:theirs.policy == "redirect" ?>: <?cs var:theirs.redirect_text ?><?cs /if ?></dd>
     <dt><?cs var:_("Webmail") ?></dt><dd><?cs if:theirs.webmail == "none" ?><?cs var:_("None") ?><?cs else ?><?cs var:theirs.webmail ?><?cs /if ?></dd>
-    <dt><?cs var:_("Messages per hour for the domain") ?></dt><dd><?cs if:theirs.domain_limit_mode == "custom" ?><?cs var:theirs.domain_limit ?><?cs elif:theirs.domain_limit_mode == "unlimited" ?><?cs var:_("Unlimited") ?><?cs else ?><?cs var:_("Default") ?><?cs /if ?></dd>
-    <dt><?cs var:_("Messages per hour for each mailbox") ?></dt><dd><?cs if:theirs.mailbox_limit_mode == "custom" ?><?cs var:theirs.mailbox_limit ?><?cs elif:theirs.mailbox_limit_mode == "unlimited" ?><?cs var:_("Unlimited") ?><?cs else ?><?cs var:_("Default") ?><?cs /if ?></dd>
+    <dt><?cs var:_("Messages per hour for the domain") ?></dt><dd><?cs if:theirs.domain_limit_mode == "custom" ?><?cs var:num(theirs.domain_limit) ?><?cs elif:theirs.domain_limit_mode == "unlimited" ?><?cs var:_("Unlimited") ?><?cs else ?><?cs var:_("Default") ?><?cs /if ?></dd>
+    <dt><?cs var:_("Messages per hour for each mailbox") ?></dt><dd><?cs if:theirs.mailbox_limit_mode == "custom" ?><?cs var:num(theirs.mailbox_limit) ?><?cs elif:theirs.mailbox_limit_mode == "unlimited" ?><?cs var:_("Unlimited") ?><?cs else ?><?cs var:_("Default") ?><?cs /if ?></dd>
   </dl>
 </section>
 <?cs /if ?>
@@ -91,7 +91,7 @@
     <div class="limit">
       <p class="limit-title"><?cs var:_("Messages per hour for the domain") ?></p>
       <label class="check"><input type="radio" name="domain_limit_mode" value="default"<?cs if:form.domain_limit_mode == "default" ?> checked<?cs /if ?>>
-        <?cs var:_("Use the default") ?> (<?cs var:domain.default_domain_limit ?>)</label>
+        <?cs var:domain.default_domain_label ?></label>
       <label class="check"><input type="radio" name="domain_limit_mode" value="unlimited"<?cs if:form.domain_limit_mode == "unlimited" ?> checked<?cs /if ?>>
         <?cs var:_("Unlimited") ?></label>
       <label class="check"><input type="radio" name="domain_limit_mode" value="custom"<?cs if:form.domain_limit_mode == "custom" ?> checked<?cs /if ?>>
@@ -102,7 +102,7 @@
     <div class="limit">
       <p class="limit-title"><?cs var:_("Messages per hour for each mailbox") ?></p>
       <label class="check"><input type="radio" name="mailbox_limit_mode" value="default"<?cs if:form.mailbox_limit_mode == "default" ?> checked<?cs /if ?>>
-        <?cs var:_("Use the default") ?> (<?cs var:domain.default_mailbox_limit ?>)</label>
+        <?cs var:domain.default_mailbox_label ?></label>
       <label class="check"><input type="radio" name="mailbox_limit_mode" value="unlimited"<?cs if:form.mailbox_limit_mode == "unlimited" ?> checked<?cs /if ?>>
         <?cs var:_("Unlimited") ?></label>
       <label class="check"><input type="radio" name="mailbox_limit_mode" value="custom"<?cs if:form.mailbox_limit_mode == "custom" ?> checked<?cs /if ?>>

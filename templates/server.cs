@@ -1,6 +1,6 @@
 <?cs include:"header.cs" ?>
 <h1><?cs var:_("Server settings") ?></h1>
-<?cs if:server.updated_by ?><p class="meta"><?cs var:_("Last changed by") ?> <?cs var:server.updated_by ?> <time datetime="<?cs var:server.updated_at ?>"><?cs var:server.updated_at ?></time></p><?cs /if ?>
+<?cs if:server.changed_text ?><p class="meta" id="last-change"><?cs var:server.changed_text ?></p><?cs /if ?>
 <form method="post" action="/server" class="settings" novalidate>
   <input type="hidden" name="csrf" value="<?cs var:csrf ?>">
   <input type="hidden" name="version" value="<?cs var:form.version ?>">

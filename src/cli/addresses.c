@@ -17,7 +17,7 @@ static char *domain_arg(const char *arg)
 	const char *why = idn_to_ascii(arg, &ascii);
 
 	if (why) {
-		fprintf(stderr, "postpanel: %s: %s\n", arg, _(why));
+		fprintf(stderr, _("postpanel: %s: %s\n"), arg, _(why));
 		return NULL;
 	}
 	return ascii;
@@ -36,7 +36,7 @@ static char *split_address(const char *arg, char local[VALIDATE_LOCAL_MAX + 1])
 	memcpy(part, arg, (size_t)(at - arg));
 	part[at - arg] = '\0';
 	if ((why = address_local_part(part, local)) != NULL) {
-		fprintf(stderr, "postpanel: %s: %s\n", arg, _(why));
+		fprintf(stderr, _("postpanel: %s: %s\n"), arg, _(why));
 		return NULL;
 	}
 	return domain_arg(at + 1);
@@ -139,7 +139,7 @@ int cli_alias(struct cli *cli, int argc, char **argv)
 		return 1;
 	snprintf(address, sizeof(address), "%s@%s", local, domain);
 	if ((why = address_targets(argv[2], &targets)) != NULL) {
-		fprintf(stderr, "postpanel: %s: %s\n", buf_cstr(&targets), _(why));
+		fprintf(stderr, _("postpanel: %s: %s\n"), buf_cstr(&targets), _(why));
 		rc = 1;
 	} else {
 		st = db_alias_set(cli->db, &cli->actor, domain, local, targets.data);

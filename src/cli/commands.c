@@ -82,7 +82,7 @@ int cli_user_add(struct cli *cli, int argc, char **argv)
 	}
 	login = argv[optind];
 	if ((why = validate_login(login)) != NULL) {
-		fprintf(stderr, "postpanel: %s\n", _(why));
+		fprintf(stderr, _("postpanel: %s\n"), _(why));
 		return 1;
 	}
 	if (role_parse(role_s, &role) != 0) {
@@ -101,7 +101,7 @@ int cli_user_add(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, _("Password for %s: "), login);
 	password = read_line();
 	if (password == NULL || (why = validate_password(password)) != NULL) {
-		fprintf(stderr, "postpanel: %s\n", password ? _(why) : _("no password given on standard input"));
+		fprintf(stderr, _("postpanel: %s\n"), password ? _(why) : _("no password given on standard input"));
 		free(password);
 		return 1;
 	}
@@ -150,7 +150,7 @@ int cli_domain_add(struct cli *cli, int argc, char **argv)
 		return 2;
 	}
 	if ((why = idn_to_ascii(argv[optind], &ascii)) != NULL) {
-		fprintf(stderr, "postpanel: %s: %s\n", argv[optind], _(why));
+		fprintf(stderr, _("postpanel: %s: %s\n"), argv[optind], _(why));
 		return 1;
 	}
 	st = db_domain_add(cli->db, &cli->actor, ascii, owner);
@@ -206,7 +206,7 @@ static size_t import_parse(FILE *fp, const char *file, struct import *im)
 		}
 		if ((why = idn_to_ascii(name, &ascii)) != NULL ||
 		    (why = validate_login(owner)) != NULL) {
-			fprintf(stderr, "%s:%zu: %s\n", file, lineno, _(why));
+			fprintf(stderr, _("%s:%zu: %s\n"), file, lineno, _(why));
 			bad++;
 			continue;
 		}
@@ -231,7 +231,7 @@ int cli_domain_import(struct cli *cli, const char *file)
 	size_t bad;
 
 	if (fp == NULL) {
-		fprintf(stderr, "postpanel: %s: %s\n", file, strerror(errno));
+		fprintf(stderr, _("postpanel: %s: %s\n"), file, strerror(errno));
 		return 1;
 	}
 	bad = import_parse(fp, file, &im);

@@ -31,7 +31,7 @@ int cli_mail_show(struct cli *cli, const char *domain)
 	enum db_status st;
 
 	if (why) {
-		fprintf(stderr, "postpanel: %s: %s\n", domain, _(why));
+		fprintf(stderr, _("postpanel: %s: %s\n"), domain, _(why));
 		return 1;
 	}
 	st = db_mail_get(cli->db, &cli->actor, ascii, &v);
@@ -125,7 +125,7 @@ int cli_mail_set(struct cli *cli, int argc, char **argv)
 		return 2;
 	}
 	if ((why = idn_to_ascii(argv[at], &ascii)) != NULL) {
-		fprintf(stderr, "postpanel: %s: %s\n", argv[at], _(why));
+		fprintf(stderr, _("postpanel: %s: %s\n"), argv[at], _(why));
 		return 1;
 	}
 	st = db_mail_get(cli->db, &cli->actor, ascii, &v);
@@ -146,7 +146,7 @@ int cli_mail_set(struct cli *cli, int argc, char **argv)
 			char text[512];
 
 			mailcfg_error_text(&errs.e[i], text, sizeof(text));
-			fprintf(stderr, "postpanel: %s: %s\n", errs.e[i].field, text);
+			fprintf(stderr, _("postpanel: %s: %s\n"), errs.e[i].field, text);
 		}
 		fprintf(stderr, _("postpanel: nothing was changed\n"));
 		goto end;

@@ -59,7 +59,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	const char *path = getenv("POSTPANEL_CONF");
+	const char *path = getenv("POSTPANEL_CONF"), *lang;
 	struct cli cli;
 	char *err = NULL;
 	int rc;
@@ -73,12 +73,21 @@ int main(int argc, char **argv)
 	if (path == NULL)
 		path = SYSCONFDIR "/postpanel/postpanel.conf";
 	memset(&cli, 0, sizeof(cli));
+	/* Messages for people follow the user's locale (LANGUAGE, LANG, ...). */
+	lang = i18n_env_language(getenv("LANGUAGE"), getenv("LC_ALL"), getenv("LC_MESSAGES"),
+				 getenv("LANG"));
+	if (lang == NULL)
+		lang = I18N_DEFAULT;
+	i18n_init(LOCALEDIR);
+	i18n_use(lang);
 	if ((cli.conf = conf_load(path, &err)) == NULL) {
-		fprintf(stderr, "postpanel: %s\n", err);
+		fprintf(stderr, _("postpanel: %s\n"), err);
 		free(err);
 		return 1;
 	}
+	/* The configuration may keep the catalogs elsewhere. */
 	i18n_init(conf_get(cli.conf, "locale_dir", LOCALEDIR));
+	i18n_use(lang);
 	if (argc < 2)
 		usage();
 	cli.db = db_open(conf_get(cli.conf, "database", "dbname=postpanel"));

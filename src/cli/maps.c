@@ -64,7 +64,7 @@ int cli_maps_build(struct cli *cli, int argc, char **argv)
 	run.opts.postmap = conf_get(cli->conf, "postmap", "/usr/sbin/postmap");
 	run.opts.postfix_conf = conf_get(cli->conf, "postfix_config_dir", NULL);
 	if ((lock = maps_lock(a.dir, run.error, sizeof(run.error))) < 0) {
-		fprintf(stderr, "postpanel: %s\n", run.error);
+		fprintf(stderr, _("postpanel: %s\n"), run.error);
 		return 1;
 	}
 	mapdir_clean(&run.opts);
@@ -74,7 +74,9 @@ int cli_maps_build(struct cli *cli, int argc, char **argv)
 		return 1;
 	}
 	close(lock);
-	printf(_("Built the maps of generation %lld in %s (%zu domains).\n"), run.generation, a.dir, run.domains);
+	printf(ngettext("Built the maps of generation %lld in %s (%zu domain).\n",
+			"Built the maps of generation %lld in %s (%zu domains).\n", run.domains),
+	       run.generation, a.dir, run.domains);
 	return 0;
 }
 

@@ -207,3 +207,33 @@ enum db_status db_session_delete(struct db *db, const char *token)
 
 	return db_run(db, &stmt_session_delete, 1, params);
 }
+
+static const struct db_stmt stmt_account_language = {
+	"account_language",
+	"UPDATE accounts SET language = nullif($2, '') WHERE id = $1::bigint"
+};
+
+enum db_status db_account_set_language(struct db *db, const struct actor *actor,
+				       long long account_id, const char *language)
+{
+	char id[24];
+	const char *params[2] = { id, language ? language : "" };
+	enum db_status st;
+	PGresult *res;
+
+	snprintf(id, sizeof(id), "%lld", account_id);
+	if ((st = db_begin(db, actor)) != DB_OK)
+		return st;
+	res = db_exec(db, &stmt_account_language, 2, params, &st);
+	if (res == NULL) {
+		db_rollback(db);
+		return st;
+	}
+	st = strcmp(PQcmdTuples(res), "1") == 0 ? DB_OK : DB_NOTFOUND;
+	PQclear(res);
+	if (st != DB_OK) {
+		db_rollback(db);
+		return st;
+	}
+	return db_commit(db);
+}

@@ -276,7 +276,7 @@ const char *validate_limit(const char *text, int *limit)
 		return N_("Enter the number of messages per hour.");
 	n = parse_decimal(text, VALIDATE_LIMIT_MAX);
 	if (n < 1)
-		return N_("The limit must be a whole number from 1 to 1000000 messages per hour.");
+		return N_("The limit must be a whole number from 1 to 1,000,000 messages per hour.");
 	*limit = (int)n;
 	return NULL;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n/i18n.h"
 #include "util/conf.h"
 #include "util/xalloc.h"
 
@@ -72,13 +73,13 @@ struct conf *conf_load(const char *path, char **err)
 			continue;
 		eq = strchr(p, '=');
 		if (eq == NULL) {
-			*err = xasprintf("%s:%d: expected key = value", path, lineno);
+			*err = xasprintf(_("%s:%d: expected key = value"), path, lineno);
 			goto fail;
 		}
 		*eq = '\0';
 		key = trim(p);
 		if (*key == '\0' || strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(key)) {
-			*err = xasprintf("%s:%d: bad key", path, lineno);
+			*err = xasprintf(_("%s:%d: bad key"), path, lineno);
 			goto fail;
 		}
 		conf_set(c, key, trim(eq + 1));

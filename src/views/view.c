@@ -12,6 +12,7 @@
 #undef PACKAGE_VERSION
 #include <ClearSilver.h>
 
+#include "i18n/i18n.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 #include "views/view.h"
@@ -144,6 +145,81 @@ static NEOERR *url_escape(const char *in, char **out)
 	return STATUS_OK;
 }
 
+/* text with its first "%d" replaced by number (malloc'd). */
+static char *put_number(const char *text, const char *number)
+{
+	const char *hole = strstr(text, "%d");
+
+	if (hole == NULL)
+		return xstrdup(text);
+	return xasprintf("%.*s%s%s", (int)(hole - text), text, number, hole + 2);
+}
+
+/*
+ * n_(count, "%d domain", "%d domains"): ngettext in the current language,
+ * with %d replaced by count written for it ("1,000", "1 000").
+ * tools/cs-xgettext extracts the two strings as a plural message.
+ */
+static NEOERR *cs_ngettext(CSPARSE *parse, CS_FUNCTION *csf, CSARG *args, CSARG *result)
+{
+	char *one = NULL, *many = NULL, number[I18N_NUMBER_MAX];
+	long int n = 0;
+	NEOERR *err;
+
+	(void)csf;
+	result->op_type = CS_TYPE_STRING;
+	result->s = "";
+	if ((err = cs_arg_parse(parse, args, "iss", &n, &one, &many)) != STATUS_OK) {
+		free(one);
+		free(many);
+		return nerr_pass(err);
+	}
+	if (one != NULL && many != NULL) {
+		i18n_format_number(i18n_current(), n, number, sizeof(number));
+		result->s = put_number(ngettext(one, many, (unsigned long)(n < 0 ? -n : n)), number);
+		result->alloc = 1;
+	}
+	free(one);
+	free(many);
+	return STATUS_OK;
+}
+
+/* num(count): a number written for the current language. */
+static NEOERR *cs_number(CSPARSE *parse, CS_FUNCTION *csf, CSARG *args, CSARG *result)
+{
+	char number[I18N_NUMBER_MAX];
+	long int n = 0;
+	NEOERR *err;
+
+	(void)csf;
+	result->op_type = CS_TYPE_STRING;
+	result->s = "";
+	if ((err = cs_arg_parse(parse, args, "i", &n)) != STATUS_OK)
+		return nerr_pass(err);
+	result->s = xstrdup(i18n_format_number(i18n_current(), n, number, sizeof(number)));
+	result->alloc = 1;
+	return STATUS_OK;
+}
+
+/* date(iso): a UTC timestamp from the database written for the current language. */
+static NEOERR *cs_date(CSPARSE *parse, CS_FUNCTION *csf, CSARG *args, CSARG *result)
+{
+	char text[I18N_TIME_MAX], *iso = NULL;
+	NEOERR *err;
+
+	(void)csf;
+	result->op_type = CS_TYPE_STRING;
+	result->s = "";
+	if ((err = cs_arg_parse(parse, args, "s", &iso)) != STATUS_OK) {
+		free(iso);
+		return nerr_pass(err);
+	}
+	result->s = xstrdup(i18n_format_time(i18n_current(), iso ? iso : "", text, sizeof(text)));
+	result->alloc = 1;
+	free(iso);
+	return STATUS_OK;
+}
+
 static NEOERR *append_out(void *ctx, char *s)
 {
 	buf_puts(ctx, s);
@@ -158,6 +234,9 @@ static CSPARSE *parse_template(struct views *v, const char *name)
 
 	if ((err = cs_init(&cs, v->base)) != STATUS_OK ||
 	    (err = cs_register_esc_strfunc(cs, "url_escape", url_escape)) != STATUS_OK ||
+	    (err = cs_register_function(cs, "n_", 3, cs_ngettext)) != STATUS_OK ||
+	    (err = cs_register_function(cs, "num", 1, cs_number)) != STATUS_OK ||
+	    (err = cs_register_function(cs, "date", 1, cs_date)) != STATUS_OK ||
 	    (err = cs_parse_file(cs, name)) != STATUS_OK) {
 		log_neoerr(name, err);
 		cs_destroy(&cs);

@@ -11,6 +11,13 @@
  *	Handlers only fill the data tree; HTML lives in templates/ alone,
  *	and every var: is HTML-escaped (Config.VarEscapeMode = html). The
  *	templates' _() calls gettext in the current language (i18n_use()).
+ *	Templates also have, in the current language:
+ *	  n_(count, "%d domain", "%d domains")	ngettext, %d replaced by
+ *						the count written for it
+ *	  num(count)				"1,000", "1 000"
+ *	  date(iso)				a database UTC timestamp as
+ *						"Nov 22, 2026, 18:05 UTC"
+ *	tools/cs-xgettext extracts _() and n_() strings for the catalog.
  *
  *	A struct views belongs to one worker process and holds its parsed
  *	templates: each template is parsed once, on first use, and rendered

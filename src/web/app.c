@@ -37,6 +37,7 @@ static const struct route routes[] = {
 	{ "POST", "/domains/*/addresses", LOGGED_IN, page_addresses_save },
 	{ "GET", "/server", ADMIN_ONLY, page_server_form },
 	{ "POST", "/server", ADMIN_ONLY, page_server_save },
+	{ "POST", "/language", LOGGED_IN, page_language_save },
 };
 
 const char *app_config(struct web_config *cfg, const struct conf *c)
@@ -92,12 +93,28 @@ static int route_match(const char *pattern, const char *path, char **arg)
 	return *arg != NULL;
 }
 
-static void choose_language(struct request *r)
+/*
+ * The account's language, else the one this browser chose (the pp_lang
+ * cookie), else the browser's Accept-Language, else the administrator's
+ * default, else the configured one. A visitor chooses with ?lang=CODE on
+ * any page (the switch on the login page); the first call of a request
+ * (may_choose) also keeps it in the cookie. A logged-in user chooses
+ * through POST /language (pages_language.c), which saves the account's
+ * language.
+ */
+static void choose_language(struct request *r, int may_choose)
 {
-	const char *lang = NULL;
+	const char *lang = NULL, *asked = request_param(r, "lang");
 
 	if (r->logged_in && i18n_supported(r->who.language))
 		lang = r->who.language;
+	if (lang == NULL && strcmp(r->method, "GET") == 0 && i18n_supported(asked)) {
+		lang = asked;
+		if (may_choose)
+			request_set_cookie(r, LANGUAGE_COOKIE, lang, LANGUAGE_COOKIE_AGE);
+	}
+	if (lang == NULL && i18n_supported(request_cookie(r, LANGUAGE_COOKIE)))
+		lang = request_cookie(r, LANGUAGE_COOKIE);
 	if (lang == NULL)
 		lang = i18n_negotiate(request_env(r, "HTTP_ACCEPT_LANGUAGE"));
 	if (lang == NULL && r->logged_in && i18n_supported(r->who.server_language))
@@ -153,6 +170,9 @@ static void dispatch(struct request *r)
 			found = &routes[i];
 	}
 	if (found == NULL) {
+		/* A logged-in user's error page is in their language, with their menu. */
+		if (authenticate(r) == DB_OK)
+			choose_language(r, 0);
 		request_error(r, path_known ? 405 : 404);
 		goto end;
 	}
@@ -165,8 +185,7 @@ static void dispatch(struct request *r)
 		page_db_error(r, st);
 		goto end;
 	}
-	if (r->logged_in)
-		choose_language(r);
+	choose_language(r, 0);
 	if (found->access != OPEN && !r->logged_in) {
 		if (strcmp(r->method, "GET") == 0)
 			request_redirect(r, "/login");
@@ -192,7 +211,7 @@ void app_handle(FCGX_Request *fcgi, const struct web_config *cfg, struct db *db,
 {
 	struct request *r = request_create(fcgi, cfg, db, views);
 
-	choose_language(r);
+	choose_language(r, 1);
 	if (r->input_error) {
 		request_error(r, r->input_error);
 	} else {

@@ -14,6 +14,10 @@
 
 #define SESSION_COOKIE "pp_session"
 #define LOGIN_CSRF_COOKIE "pp_login"
+/* The language a browser chose (visitors, and after logging out). */
+#define LANGUAGE_COOKIE "pp_lang"
+/* A year: the choice of a browser outlives its sessions. */
+#define LANGUAGE_COOKIE_AGE (365 * 24 * 3600)
 
 void page_ping(struct request *r, const char *arg);
 void page_home(struct request *r, const char *arg);
@@ -27,6 +31,7 @@ void page_addresses(struct request *r, const char *arg);
 void page_addresses_save(struct request *r, const char *arg);
 void page_server_form(struct request *r, const char *arg);
 void page_server_save(struct request *r, const char *arg);
+void page_language_save(struct request *r, const char *arg);
 
 /* Renders the error page for a database status other than DB_OK. */
 void page_db_error(struct request *r, enum db_status st);

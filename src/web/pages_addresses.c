@@ -96,9 +96,13 @@ static void put_rows(struct request *r, const char *kind, const struct address_r
 {
 	for (size_t i = 0; i < n; i++) {
 		char *address = shown_address(rows[i].local_part, domain);
+		/* TRANSLATORS: the accessible name of a Delete button; %s is an e-mail address. */
+		char *label = xasprintf(_("Delete %s"), address);
 
 		view_setf(r->hdf, rows[i].local_part, "%s.%zu.local_part", kind, i);
 		view_setf(r->hdf, address, "%s.%zu.address", kind, i);
+		view_setf(r->hdf, label, "%s.%zu.delete_label", kind, i);
+		free(label);
 		if (rows[i].targets) {
 			char *targets = shown_targets(rows[i].targets, ", ");
 

@@ -77,7 +77,10 @@ void page_put_apply_status(struct request *r, long long domain_id)
 					 ns->node);
 			put_apply_line(r, k++, "failing", text);
 		} else {
-			text = xasprintf(_("Pending on %s since %s."), ns->node, ns->since ? ns->since : "?");
+			char since[I18N_TIME_MAX];
+
+			i18n_format_time(r->lang, ns->since ? ns->since : "?", since, sizeof(since));
+			text = xasprintf(_("Pending on %s since %s."), ns->node, since);
 			put_apply_line(r, k++, "pending", text);
 		}
 		free(text);

@@ -19,7 +19,6 @@ void page_domains(struct request *r, const char *arg)
 	struct domain_query q = { term, request_param(r, "after"), request_param(r, "before") };
 	struct domain_page page;
 	enum db_status st = db_domain_list(r->db, &r->actor, &q, &page);
-	char text[128];
 
 	(void)arg;
 	if (st != DB_OK) {
@@ -46,16 +45,10 @@ void page_domains(struct request *r, const char *arg)
 		view_set(r->hdf, "paging.before", page.rows[0].name);
 	/* The box shows what was typed ("bücher"), not its punycode. */
 	view_set(r->hdf, "search.q", typed);
+	/* domains.cs says "1 domain", "5 domains match." with n_(). */
 	view_set_int(r->hdf, "paging.total", page.total);
-	if (page.total_capped)
-		snprintf(text, sizeof(text), _("More than %lld domains match."), page.total);
-	else if (*term)
-		snprintf(text, sizeof(text), ngettext("%lld domain matches.", "%lld domains match.",
-						      (unsigned long)page.total), page.total);
-	else
-		snprintf(text, sizeof(text), ngettext("%lld domain", "%lld domains",
-						      (unsigned long)page.total), page.total);
-	view_set(r->hdf, "paging.total_text", text);
+	view_set_int(r->hdf, "paging.capped", page.total_capped);
+	view_set_int(r->hdf, "paging.searched", *term != '\0');
 	view_set(r->hdf, "page.title", _("Domains"));
 	view_set(r->hdf, "page.nav", "domains");
 	request_render(r, 200, "domains.cs");

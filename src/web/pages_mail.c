@@ -41,34 +41,49 @@ static void mail_page_clear(struct mail_page *p)
 	free(p->default_bounce);
 }
 
-static void put_limit_text(HDF *hdf, const char *name, int limit)
+/* The label of the "Use the default" choice, with the inherited limit. */
+static void put_default_label(struct request *r, const char *name, int limit)
 {
-	char text[96];
+	char text[160], number[I18N_NUMBER_MAX];
 
-	if (limit > 0)
-		snprintf(text, sizeof(text), ngettext("%d message per hour", "%d messages per hour",
-						      (unsigned long)limit), limit);
-	else
-		snprintf(text, sizeof(text), "%s", _("unlimited"));
-	view_set(hdf, name, text);
+	if (limit > 0) {
+		i18n_format_number(r->lang, limit, number, sizeof(number));
+		/* TRANSLATORS: %s is the inherited limit, a number written for the language. */
+		snprintf(text, sizeof(text), ngettext("Use the default (%s message per hour)",
+						      "Use the default (%s messages per hour)",
+						      (unsigned long)limit), number);
+	} else {
+		snprintf(text, sizeof(text), "%s", _("Use the default (unlimited)"));
+	}
+	view_set(r->hdf, name, text);
 }
 
 /* The domain, its owner, the inherited limits and the webmail choices. */
 static void put_context(struct request *r, const struct mail_page *p)
 {
-	char *display = idn_to_display(p->v.name);
+	char *display = idn_to_display(p->v.name), *text, when[I18N_TIME_MAX];
 
 	view_set(r->hdf, "domain.name", p->v.name);
 	if (strcmp(display, p->v.name) != 0)
 		view_set(r->hdf, "domain.display", display);
 	free(display);
 	view_set(r->hdf, "domain.owner", p->v.owner);
+	text = xasprintf(_("Owner: %s"), p->v.owner);
+	view_set(r->hdf, "domain.owner_text", text);
+	free(text);
+	if (p->v.updated_by) {
+		i18n_format_time(r->lang, p->v.updated_at, when, sizeof(when));
+		/* TRANSLATORS: "Last changed by LOGIN on DATE AND TIME." */
+		text = xasprintf(_("Last changed by %s on %s."), p->v.updated_by, when);
+		view_set(r->hdf, "domain.changed_text", text);
+		free(text);
+	}
 	view_set_int(r->hdf, "domain.outgoing_control", p->v.outgoing_control);
 	view_set(r->hdf, "domain.updated_at", p->v.updated_at);
 	view_set(r->hdf, "domain.updated_by", p->v.updated_by);
 	view_set(r->hdf, "domain.default_bounce", p->default_bounce);
-	put_limit_text(r->hdf, "domain.default_domain_limit", p->v.default_domain_limit);
-	put_limit_text(r->hdf, "domain.default_mailbox_limit", p->v.default_mailbox_limit);
+	put_default_label(r, "domain.default_domain_label", p->v.default_domain_limit);
+	put_default_label(r, "domain.default_mailbox_label", p->v.default_mailbox_limit);
 	for (size_t i = 0, k = 0; i < p->v.webmails.n; i++) {
 		const struct webmail *w = &p->v.webmails.items[i];
 
@@ -115,6 +130,14 @@ static void put_settings(HDF *hdf, const char *prefix, const struct mail_setting
 	put_num(hdf, prefix, "redirect_port", s->redirect_port);
 	put_num(hdf, prefix, "domain_limit", s->domain_limit);
 	put_num(hdf, prefix, "mailbox_limit", s->mailbox_limit);
+	if (s->redirect_ip) {
+		/* TRANSLATORS: an IP address and a port number, as "192.0.2.1, port 25". */
+		char *text = xasprintf(_("%s, port %d"), s->redirect_ip, s->redirect_port);
+
+		snprintf(name, sizeof(name), "%s.redirect_text", prefix);
+		view_set(hdf, name, text);
+		free(text);
+	}
 }
 
 /* What the user sent, exactly as typed, so nothing is lost on an error. */

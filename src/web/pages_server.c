@@ -47,6 +47,14 @@ static void put_page(struct request *r, const struct server_settings *s)
 		view_setf(r->hdf, langs[i], "languages.%zu", i);
 	view_set(r->hdf, "server.updated_at", s->updated_at);
 	view_set(r->hdf, "server.updated_by", s->updated_by);
+	if (s->updated_by) {
+		char when[I18N_TIME_MAX], *text;
+
+		i18n_format_time(r->lang, s->updated_at, when, sizeof(when));
+		text = xasprintf(_("Last changed by %s on %s."), s->updated_by, when);
+		view_set(r->hdf, "server.changed_text", text);
+		free(text);
+	}
 	view_set(r->hdf, "page.title", _("Server settings"));
 	view_set(r->hdf, "page.nav", "server");
 }
@@ -128,12 +136,13 @@ void page_server_save(struct request *r, const char *arg)
 			goto out;
 		}
 		if (st == DB_INVALID && in_use > 0) {
-			char text[256];
+			char text[256], number[I18N_NUMBER_MAX];
 
+			i18n_format_number(r->lang, in_use, number, sizeof(number));
 			snprintf(text, sizeof(text),
-				 ngettext("%lld domain still uses a webmail you removed. Choose another webmail for it first.",
-					  "%lld domains still use a webmail you removed. Choose another webmail for them first.",
-					  (unsigned long)in_use), in_use);
+				 ngettext("%s domain still uses a webmail you removed. Choose another webmail for it first.",
+					  "%s domains still use a webmail you removed. Choose another webmail for them first.",
+					  (unsigned long)in_use), number);
 			mailcfg_error(&errs, "webmails", text, NULL);
 			page_put_errors(r, &errs);
 		} else if (st == DB_CONFLICT) {

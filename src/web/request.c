@@ -127,18 +127,48 @@ void request_redirect(struct request *r, const char *location)
 	request_add_header(r, "Location", location);
 }
 
-void request_render(struct request *r, int status, const char *template_name)
+/*
+ * What every page's language switch needs (language_switch.cs); back is
+ * where POST /language returns, NULL for this page as it was asked for.
+ */
+static void put_language_switch(struct request *r, const char *back_to)
+{
+	const char *const *langs = i18n_languages();
+	const char *query = request_env(r, "QUERY_STRING");
+	char *back;
+
+	for (size_t i = 0; langs[i] != NULL; i++) {
+		view_setf(r->hdf, langs[i], "langs.%zu.code", i);
+		view_setf(r->hdf, i18n_language_name(langs[i]), "langs.%zu.name", i);
+	}
+	if (back_to)
+		back = xstrdup(back_to);
+	else if (strcmp(r->method, "GET") == 0 && *query != '\0')
+		back = xasprintf("%s?%s", r->path, query);
+	else
+		back = xstrdup(r->path);
+	view_set(r->hdf, "page.back", back);
+	free(back);
+}
+
+static void render(struct request *r, int status, const char *template_name, const char *back)
 {
 	r->status = status;
 	buf_reset(&r->out);
 	view_set(r->hdf, "lang", r->lang);
 	view_set(r->hdf, "static", r->cfg->static_url);
+	put_language_switch(r, back);
 	if (view_render(r->views, r->hdf, template_name, &r->out) != 0) {
 		buf_reset(&r->out);
 		r->status = 500;
 		buf_puts(&r->out, _("Internal error: the page could not be rendered."));
 		request_add_header(r, "Content-Type", "text/plain; charset=utf-8");
 	}
+}
+
+void request_render(struct request *r, int status, const char *template_name)
+{
+	render(r, status, template_name, NULL);
 }
 
 void request_error(struct request *r, int status)
@@ -184,7 +214,12 @@ void request_error(struct request *r, int status)
 	view_set(r->hdf, "error.title", title);
 	view_set(r->hdf, "error.text", text);
 	view_set_int(r->hdf, "error.status", status);
-	request_render(r, status, "error.cs");
+	/*
+	 * The switch of an error page leads to the domain list: the page
+	 * names nothing it was asked about (a 404 looks the same whether
+	 * the domain exists or not).
+	 */
+	render(r, status, "error.cs", "/domains");
 }
 
 static const char *reason(int status)

@@ -394,5 +394,39 @@ class BrowserTest(unittest.TestCase):
         self.assertIn("snappymail", row.text.lower())
 
 
+    def test_switch_language(self):
+        """The switch in the header: dave's account goes French, then Swedish
+        (saved in the account, back on the same page); logged out, the login
+        page keeps the language, and a visitor switches back with a link."""
+        try:
+            self.login("dave")
+            self.assertEqual(self.find("html").get_attribute("lang"), "en")
+            self.click_and_wait(self.find('#language-switch button[value="fr"]'))
+            self.assertTrue(driver.current_url.endswith("/domains"), driver.current_url)
+            self.assertEqual(self.find("html").get_attribute("lang"), "fr")
+            self.assertEqual(self.find("main h1").text, "Domaines")
+            self.assertEqual(self.find("#domain-count").text, "1 domaine")
+            self.assertEqual(self.find('#language-switch button[value="fr"]').get_attribute("aria-pressed"),
+                             "true")
+            self.assertEqual(stack.sql("SELECT language FROM accounts WHERE login = 'dave'"), [["fr"]])
+            self.click_and_wait(self.find("table#domains").find_element(By.LINK_TEXT, "gamma.example"))
+            self.assertEqual(self.find("main h1").text, "Paramètres de la messagerie — gamma.example")
+            self.click_and_wait(self.find('#language-switch button[value="sv"]'))
+            self.assertTrue(driver.current_url.endswith("/domains/gamma.example/mail"), driver.current_url)
+            self.assertEqual(self.find("html").get_attribute("lang"), "sv")
+            self.assertEqual(self.find("main h1").text, "Mailinställningar — gamma.example")
+            self.assertEqual(self.find("#save").text, "Spara")
+            self.assertEqual(stack.sql("SELECT language FROM accounts WHERE login = 'dave'"), [["sv"]])
+            self.click_and_wait(self.find("form.logout button"))
+            self.assertEqual(self.find("html").get_attribute("lang"), "sv")
+            self.assertEqual(self.find("h1").text, "Logga in på postpanel")
+            self.click_and_wait(self.find('#language-switch a[hreflang="en"]'))
+            self.assertEqual(self.find("html").get_attribute("lang"), "en")
+            self.assertEqual(self.find("h1").text, "Log in to postpanel")
+        finally:
+            stack.sql("UPDATE accounts SET language = 'en' WHERE login = 'dave'")
+            driver.delete_all_cookies()
+
+
 if __name__ == "__main__":
     unittest.main()

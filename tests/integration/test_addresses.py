@@ -52,6 +52,14 @@ DOWN = "The map service on %s is not running: changes will apply when it is back
 FAILING = "Failing on %s: %s"
 FAILING_HIDDEN = "Failing on %s: a problem on this mail server keeps the change from being applied."
 
+
+def shown_time(epoch):
+    """A time as the English pages write it (src/i18n): "Nov 22, 2026, 18:05 UTC"."""
+    t = time.gmtime(int(epoch))
+    month = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()[t.tm_mon - 1]
+    return "%s %d, %d, %02d:%02d UTC" % (month, t.tm_mday, t.tm_year, t.tm_hour, t.tm_min)
+
+
 # Messages of src/model/validate.c and src/model/address.c.
 LP_EMPTY = "Enter the part of the address before the @."
 LP_LONG = "The part of the address before the @ is longer than 64 characters."
@@ -585,8 +593,7 @@ class T02ApplyStatus(AddressTest):
         row = STACK.sql("""SELECT l.generation, floor(extract(epoch FROM l.at))::bigint
                              FROM audit_log l JOIN domains d ON d.id = l.domain_id
                             WHERE d.name = :'v1' ORDER BY l.id DESC LIMIT 1""", domain)[0]
-        when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(row[1])))
-        return domain, int(row[0]), when
+        return domain, int(row[0]), shown_time(row[1])
 
     def node(self, name, applied, heartbeat="now()", error=None, error_generation=None):
         STACK.sql("INSERT INTO map_nodes (name, applied_generation, heartbeat_at, error, error_generation)"
@@ -633,7 +640,7 @@ class T02ApplyStatus(AddressTest):
                      url(domain) + "?done=alias_added&address=a")
         row = STACK.sql("""SELECT floor(extract(epoch FROM l.at))::bigint FROM audit_log l
                             WHERE l.domain_name = :'v1' ORDER BY l.id DESC LIMIT 1""", domain)[0]
-        when2 = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(row[0])))
+        when2 = shown_time(row[0])
         self.assertEqual(self.both_pages(c, domain), [("pending", PENDING % ("mx1", when2)),
                                                       ("pending", PENDING % ("mx2", when2))])
 

@@ -35,7 +35,7 @@
 #define M_DEFAULT_BOUNCE "This address does not exist here. Please check the spelling of the address."
 /* ... and of model/validate.c, which it passes on. */
 #define LIM_EMPTY "Enter the number of messages per hour."
-#define LIM_RANGE "The limit must be a whole number from 1 to 1000000 messages per hour."
+#define LIM_RANGE "The limit must be a whole number from 1 to 1,000,000 messages per hour."
 #define AD_AT "An e-mail address must contain exactly one @, as in name@example.com."
 #define AD_CHAR "The part of the address before the @ contains a character that is not allowed."
 #define DOM_TWO_LABELS "The domain name needs at least two labels, such as example.com."

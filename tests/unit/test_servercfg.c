@@ -22,7 +22,7 @@
 #define M_ACTION "Choose to defer or to reject messages over the limit."
 #define M_LANGUAGE "Choose one of the offered languages."
 #define LIM_EMPTY "Enter the number of messages per hour."
-#define LIM_RANGE "The limit must be a whole number from 1 to 1000000 messages per hour."
+#define LIM_RANGE "The limit must be a whole number from 1 to 1,000,000 messages per hour."
 
 #define BASE { 0, 0, 200, "defer", "en" }
 
@@ -72,9 +72,9 @@ static const struct apply_case {
 	  { { 0 } }, { 0, 0, 0, "defer", "en" } },
 	{ "a number without a mode is ignored", { .mailbox_limit = "5" }, 0, { { 0 } }, BASE },
 	{ "an invalid number without a mode is reported", { .mailbox_limit = "x5" }, 1,
-	  { { "mailbox_limit", "The limit must be a whole number from 1 to 1000000 messages per hour." } }, BASE },
+	  { { "mailbox_limit", "The limit must be a whole number from 1 to 1,000,000 messages per hour." } }, BASE },
 	{ "unlimited with an invalid number", { .domain_limit_mode = "unlimited", .domain_limit = "0" }, 1,
-	  { { "domain_limit", "The limit must be a whole number from 1 to 1000000 messages per hour." } }, BASE },
+	  { { "domain_limit", "The limit must be a whole number from 1 to 1,000,000 messages per hour." } }, BASE },
 	{ "custom number with blanks around it", { .mailbox_limit_mode = "custom", .mailbox_limit = " 42\t" }, 0,
 	  { { 0 } }, { 0, 0, 42, "defer", "en" } },
 	{ "custom without a number", { .mailbox_limit_mode = "custom", .mailbox_limit = "  " }, 1,

@@ -75,7 +75,7 @@
 #define BT_SPACE "The message cannot start or end with a space."
 
 #define LIM_EMPTY "Enter the number of messages per hour."
-#define LIM_RANGE "The limit must be a whole number from 1 to 1000000 messages per hour."
+#define LIM_RANGE "The limit must be a whole number from 1 to 1,000,000 messages per hour."
 
 #define LOGIN_EMPTY "Enter a login name."
 #define LOGIN_LONG "The login name is longer than 64 characters."
