@@ -1,4 +1,11 @@
 <?cs include:"header.cs" ?>
+<?cs def:delete_form(address) ?>
+          <form method="post" action="/domains/<?cs var:url_escape(domain.name) ?>/addresses" class="delete">
+            <input type="hidden" name="csrf" value="<?cs var:csrf ?>">
+            <input type="hidden" name="action" value="delete">
+            <input type="hidden" name="local_part" value="<?cs var:address.local_part ?>">
+            <button type="submit" class="danger" aria-label="<?cs var:address.delete_label ?>"><?cs var:_("Delete") ?></button>
+          </form><?cs /def ?>
 <?cs def:domain_shown() ?><?cs if:domain.display ?><?cs var:domain.display ?><?cs else ?><?cs var:domain.name ?><?cs /if ?><?cs /def ?>
 <p class="crumbs"><a href="/domains"><?cs var:_("Domains") ?></a> ›
   <?cs if:domain.display ?><?cs var:domain.display ?> (<?cs var:domain.name ?>)<?cs else ?><?cs var:domain.name ?><?cs /if ?></p>
@@ -17,12 +24,7 @@
       <tr>
         <td class="address"><?cs var:m.address ?></td>
         <td class="row-actions">
-          <form method="post" action="/domains/<?cs var:url_escape(domain.name) ?>/addresses" class="delete">
-            <input type="hidden" name="csrf" value="<?cs var:csrf ?>">
-            <input type="hidden" name="action" value="delete">
-            <input type="hidden" name="local_part" value="<?cs var:m.local_part ?>">
-            <button type="submit" class="danger" aria-label="<?cs var:m.delete_label ?>"><?cs var:_("Delete") ?></button>
-          </form>
+          <?cs call:delete_form(m) ?>
         </td>
       </tr>
     <?cs /each ?>
@@ -62,12 +64,7 @@
         <td class="targets"><?cs var:a.targets ?></td>
         <td class="row-actions">
           <a href="/domains/<?cs var:url_escape(domain.name) ?>/addresses?edit=<?cs var:url_escape(a.local_part) ?>#set-alias"><?cs var:_("Change") ?></a>
-          <form method="post" action="/domains/<?cs var:url_escape(domain.name) ?>/addresses" class="delete">
-            <input type="hidden" name="csrf" value="<?cs var:csrf ?>">
-            <input type="hidden" name="action" value="delete">
-            <input type="hidden" name="local_part" value="<?cs var:a.local_part ?>">
-            <button type="submit" class="danger" aria-label="<?cs var:a.delete_label ?>"><?cs var:_("Delete") ?></button>
-          </form>
+          <?cs call:delete_form(a) ?>
         </td>
       </tr>
     <?cs /each ?>
