@@ -294,4 +294,189 @@ struct apply_status {
 enum db_status db_apply_status(struct db *db, long long domain_id, struct apply_status *out);
 void db_apply_status_clear(struct apply_status *s);
 
+/* ---- bulk changes, their undo, and the audit history (db_bulk.c) ---- */
+/*
+ * Which domains a bulk change selects: the caller's scope (by role, in
+ * SQL) and every condition given here. Strings "" mean "any"; names
+ * (the domains ticked on a page) is one more condition, so a name
+ * outside the caller's scope selects nothing.
+ */
+struct bulk_filter {
+	const char *name;		/* substring of the (ASCII) name */
+	const char *owner;		/* the owner's login */
+	const char *service;		/* "on" or "off" */
+	const char *policy;		/* a policy name */
+	const char *webmail;		/* a webmail name, or "none" */
+	const char *const *names;	/* NULL: no such condition */
+	size_t n_names;
+};
+
+struct bulk_domain {
+	long long id;
+	char *name;
+	char *owner;
+	struct mail_settings s;		/* as stored */
+	long long version;
+	int edited_since;		/* apply: saved at or after the preview */
+	char *updated_by;		/* login of the last editor, or NULL */
+	char *updated_at;		/* ISO 8601, UTC */
+	/* Set by the decide callback of db_bulk_apply(): */
+	int write;			/* 1: store next */
+	struct mail_settings next;
+};
+
+struct bulk_set {
+	struct bulk_domain *d;		/* in name order */
+	size_t n;
+	long long snapshot;		/* the database's time of the read, in µs since 1970 */
+	int outgoing_control;		/* server settings at that time */
+	char **installed;		/* installed webmail names */
+	size_t n_installed;
+};
+
+/* One page (DB_PAGE_SIZE) of the selection in name order, and its exact size. */
+enum db_status db_bulk_list(struct db *db, const struct actor *actor, const struct bulk_filter *f,
+			    const char *after, const char *before, struct domain_page *out);
+/* Every selected domain with its settings, and the server context, from one snapshot. */
+enum db_status db_bulk_read(struct db *db, const struct actor *actor, const struct bulk_filter *f,
+			    struct bulk_set *out);
+void db_bulk_set_clear(struct bulk_set *s);
+
+/*
+ * Decides, inside the apply transaction and with every selected row
+ * locked, what each domain becomes (d[i].write, d[i].next). Returns 0 to
+ * store that, anything else to roll back.
+ */
+typedef int (*db_bulk_decide_fn)(void *ctx, struct bulk_set *set);
+/*
+ * One bulk change, all or nothing: records the change (actor from
+ * actor, source "bulk", action and in as asked, the selection f, the
+ * preview's snapshot), locks and reads the selection into *set (with
+ * edited_since against snapshot), lets decide() choose, then writes
+ * every chosen domain in one statement (one audit insert, one
+ * generation, one notification) and commits. DB_OK: *change_id is the
+ * new change; DB_CONFLICT: decide() refused, nothing was written and
+ * *set is left for the caller to report. *set must be cleared either way.
+ */
+enum db_status db_bulk_apply(struct db *db, const struct actor *actor, const char *action,
+			     const struct mail_input *in, const struct bulk_filter *f,
+			     long long snapshot, db_bulk_decide_fn decide, void *ctx,
+			     struct bulk_set *set, long long *change_id);
+
+/* A recorded change. Strings are owned; NULL when absent. */
+struct change_info {
+	long long id;
+	char *at;			/* ISO 8601, UTC */
+	char *actor;
+	char *source;			/* bulk, undo, api */
+	char *action;			/* service, webmail, policy, limits */
+	/* The action's fields as asked (params), NULL when not part of it. */
+	char *service, *policy, *bounce_message, *forward_address, *redirect_ip, *redirect_port,
+	     *webmail, *domain_limit_mode, *domain_limit, *mailbox_limit_mode, *mailbox_limit;
+	/* The selection: the filter's conditions, or the ticked names. */
+	char *f_name, *f_owner, *f_service, *f_policy, *f_webmail;
+	char *names;			/* ticked names, comma-separated; NULL: the filter */
+	char *previewed_at;
+	long long selected;		/* domains selected */
+	long long domains;		/* domains changed (restored, for an undo) */
+	long long undoes;		/* 0, or the change this one undoes */
+	long long undone_by;		/* 0, or the change that undid this one */
+	struct undo_skip *skipped;	/* undo: domains left as they were */
+	size_t n_skipped;
+};
+
+/* Why an undo left a domain as it was. */
+struct undo_skip {
+	char *domain;
+	char *reason;			/* changed, deleted, scope, invalid */
+	char *field;			/* invalid: the field and mailcfg's message */
+	char *message;
+	char *arg;
+};
+
+struct change_list {
+	struct change_info *items;
+	size_t n;
+	int has_more;			/* older changes exist (before the last id) */
+};
+
+/*
+ * Changes visible to the caller (administrators: all; others: their
+ * own), newest first, DB_PAGE_SIZE from before the id `before` (0: the
+ * newest).
+ */
+enum db_status db_change_list(struct db *db, const struct actor *actor, long long before,
+			      struct change_list *out);
+void db_change_list_clear(struct change_list *l);
+enum db_status db_change_get(struct db *db, const struct actor *actor, long long id,
+			     struct change_info *out);
+void db_change_info_clear(struct change_info *c);
+
+/* One audit row: who changed what, field by field (computed in SQL). */
+struct audit_field {
+	char *name;			/* key of the row's JSON */
+	char *before;			/* text, NULL for none */
+	char *after;
+};
+
+struct audit_entry {
+	long long id;
+	char *at;
+	char *actor;
+	char *source;
+	long long change_id;		/* 0: not part of a change */
+	char *domain;
+	char *action;			/* mail_settings, mailbox_add, ... */
+	struct audit_field *fields;	/* only the fields that differ */
+	size_t n_fields;
+};
+
+struct audit_page {
+	struct audit_entry *e;
+	size_t n;
+	int has_prev;			/* a page before this one exists */
+	int has_next;
+};
+
+/*
+ * A domain's audit rows, newest first, DB_PAGE_SIZE at a time: older
+ * than before_id, or newer than after_id (0: the newest page).
+ * DB_NOTFOUND when the caller may not see the domain.
+ */
+enum db_status db_domain_history(struct db *db, const struct actor *actor, const char *domain,
+				 long long before_id, long long after_id, struct audit_page *out);
+/* The audit rows of a change, in domain name order, after or before a name. */
+enum db_status db_change_domains(struct db *db, const struct actor *actor, long long change_id,
+				 const char *after, const char *before, struct audit_page *out);
+void db_audit_page_clear(struct audit_page *p);
+
+/*
+ * Whether a domain may go back to before: mailcfg's validation of the
+ * restoring input, like any other change; returns the number of errors
+ * written to errs.
+ */
+typedef int (*db_undo_check_fn)(void *ctx, const char *domain, const struct mail_settings *before,
+				const struct mail_settings *current, const struct mail_context *mc,
+				struct mail_errors *errs);
+
+struct undo_result {
+	long long change_id;		/* DB_OK: the new change */
+	long long undone_by;		/* DB_CONFLICT: the change that undid it already */
+	long long restored;
+	struct undo_skip *skipped;	/* DB_OK, DB_INVALID: domains left as they were */
+	size_t n_skipped;
+};
+
+/*
+ * Undoes change id in one transaction: every domain of it whose settings
+ * are still what the change made of them, is in the caller's scope and
+ * passes check() goes back to what it was before (one statement); the
+ * others are listed in skipped and left as they are. DB_NOTFOUND: no
+ * such change for this caller; DB_CONFLICT: undone already; DB_INVALID:
+ * no domain could be restored (nothing written).
+ */
+enum db_status db_change_undo(struct db *db, const struct actor *actor, long long id,
+			      db_undo_check_fn check, void *ctx, struct undo_result *out);
+void db_undo_result_clear(struct undo_result *r);
+
 #endif

@@ -252,6 +252,19 @@ enum db_status db_begin(struct db *db, const struct actor *actor)
 	return st;
 }
 
+static const struct db_stmt stmt_change = {
+	"tx_change", "SELECT set_config('postpanel.change_id', $1, true)"
+};
+
+enum db_status db_set_change(struct db *db, long long change_id)
+{
+	char id[24];
+	const char *params[1] = { id };
+
+	snprintf(id, sizeof(id), "%lld", change_id);
+	return db_run(db, &stmt_change, 1, params);
+}
+
 static const struct db_stmt stmt_snapshot = {
 	"tx_snapshot", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 };

@@ -71,8 +71,7 @@ static int scope_of(const struct actor *a)
 	       a->role == ROLE_RESELLER ? SCOPE_RESELLER : SCOPE_CUSTOMER;
 }
 
-/* A LIKE pattern matching search as a plain substring. */
-static char *like_pattern(const char *search)
+char *db_like_pattern(const char *search)
 {
 	struct buf b = BUF_INIT;
 
@@ -122,7 +121,7 @@ enum db_status db_domain_list(struct db *db, const struct actor *actor,
 	int search = q->search && *q->search;
 	const struct db_stmt *stmt = search ? &search_stmts[scope_of(actor)][prev]
 					    : &list_stmts[scope_of(actor)][prev];
-	char id[24], *pattern = search ? like_pattern(q->search) : NULL;
+	char id[24], *pattern = search ? db_like_pattern(q->search) : NULL;
 	const char *params[3];
 	enum db_status st;
 	PGresult *res;

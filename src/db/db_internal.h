@@ -27,6 +27,11 @@ enum db_status db_run(struct db *db, const struct db_stmt *stmt, int nparams,
 		      const char *const *params);
 /* BEGIN and record actor and source for the audit triggers. */
 enum db_status db_begin(struct db *db, const struct actor *actor);
+/*
+ * Inside a transaction begun with db_begin(): the change (changes.id)
+ * that the audit triggers record with every row they write.
+ */
+enum db_status db_set_change(struct db *db, long long change_id);
 /* BEGIN a read-only repeatable-read transaction: one snapshot for many reads. */
 enum db_status db_begin_snapshot(struct db *db);
 enum db_status db_commit(struct db *db);
@@ -46,6 +51,9 @@ void db_col_copy(const PGresult *res, int row, int col, char *dst, size_t size);
  * single array parameter (malloc'd).
  */
 char *db_array_literal(const char *const *items, size_t n);
+
+/* A LIKE pattern that matches s as a plain substring (malloc'd). */
+char *db_like_pattern(const char *s);
 
 /*
  * Role and ownership of domain d, with $2 the caller's role and $3 the
