@@ -12,6 +12,7 @@
   <?cs if:user.login ?>
   <nav>
     <a href="/domains"<?cs if:page.nav == "domains" ?> aria-current="page"<?cs /if ?>><?cs var:_("Domains") ?></a>
+    <?cs if:user.role == "admin" || user.role == "reseller" ?><a href="/bulk"<?cs if:page.nav == "bulk" ?> aria-current="page"<?cs /if ?> id="nav-bulk"><?cs var:_("Bulk mail settings") ?></a><?cs /if ?>
     <?cs if:user.is_admin == 1 ?>
     <a href="/server"<?cs if:page.nav == "server" ?> aria-current="page"<?cs /if ?>><?cs var:_("Server settings") ?></a>
     <?cs /if ?>

@@ -31,7 +31,24 @@ void page_addresses(struct request *r, const char *arg);
 void page_addresses_save(struct request *r, const char *arg);
 void page_server_form(struct request *r, const char *arg);
 void page_server_save(struct request *r, const char *arg);
+void page_bulk(struct request *r, const char *arg);
+void page_bulk_preview(struct request *r, const char *arg);
+void page_bulk_apply(struct request *r, const char *arg);
+void page_changes(struct request *r, const char *arg);
+void page_change(struct request *r, const char *arg);
+void page_change_undo(struct request *r, const char *arg);
+void page_domain_history(struct request *r, const char *arg);
 void page_language_save(struct request *r, const char *arg);
+
+/* The fields of a bulk change as asked (NULL: not part of it). */
+struct action_words {
+	const char *action;		/* service, webmail, policy, limits */
+	const char *service, *policy, *bounce_message, *forward_address, *redirect_ip,
+		   *redirect_port, *webmail, *domain_limit_mode, *domain_limit,
+		   *mailbox_limit_mode, *mailbox_limit;
+};
+/* What the change does, as one sentence in the current language (malloc'd). */
+char *page_action_text(const struct action_words *w, const char *lang);
 
 /* Renders the error page for a database status other than DB_OK. */
 void page_db_error(struct request *r, enum db_status st);

@@ -1,0 +1,1 @@
+f_name=<?cs var:url_escape(filter.name) ?>&amp;f_owner=<?cs var:url_escape(filter.owner) ?>&amp;f_service=<?cs var:url_escape(filter.service) ?>&amp;f_policy=<?cs var:url_escape(filter.policy) ?>&amp;f_webmail=<?cs var:url_escape(filter.webmail) ?>

@@ -1,0 +1,1 @@
+<?cs if:s.reason == "changed" ?><?cs var:_("changed since, left as it is") ?><?cs elif:s.reason == "deleted" ?><?cs var:_("the domain was deleted") ?><?cs elif:s.reason == "scope" ?><?cs var:_("no longer one of your domains") ?><?cs else ?><?cs var:_("its old values are no longer allowed:") ?> <?cs var:s.message ?><?cs /if ?>
