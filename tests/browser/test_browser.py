@@ -11,6 +11,7 @@ set, a copy in $SCREENSHOT_DIR/screenshot-mail-settings.png.
 import atexit
 import base64
 import os
+import re
 import shutil
 import signal
 import sys
@@ -145,9 +146,12 @@ def setUpModule():
     stack.add_user("rita", "reseller", PASSWORD, language="en")
     stack.add_user("carol", "customer", PASSWORD, reseller="rita", language="en")
     stack.add_user("dave", "customer", PASSWORD, language="en")
+    stack.add_user("erin", "customer", PASSWORD, reseller="rita", language="en")
     stack.add_domain("alpha.example", "carol")
     stack.add_domain("beta.example", "carol")
     stack.add_domain("gamma.example", "dave")
+    stack.add_domain("delta.example", "erin")
+    stack.add_domain("epsilon.example", "erin")
     # The administrator installs a second webmail.
     stack.sql("UPDATE webmails SET installed = true WHERE name = 'snappymail'")
     # Varied settings, so the page has something to show and keep.
@@ -393,6 +397,71 @@ class BrowserTest(unittest.TestCase):
             .find_element(By.XPATH, "./ancestor::tr")
         self.assertIn("snappymail", row.text.lower())
 
+
+    def test_bulk_change(self):
+        """Rita filters her domains by owner, ticks the page with the header
+        checkbox, previews a catch-all for both, applies it, and undoes it."""
+        self.login("rita")
+        self.click_and_wait(self.find("#nav-bulk"))
+        self.assertTrue(driver.current_url.endswith("/bulk"), driver.current_url)
+        self.assertEqual(self.find("main h1").text, "Bulk mail settings")
+        self.type_into("f_owner", "erin")
+        self.click_and_wait(self.find("form#filter button[type=submit]"))
+        names = [e.get_attribute("value") for e in driver.find_elements(By.CSS_SELECTOR, 'input[name="d"]')]
+        self.assertEqual(names, ["delta.example", "epsilon.example"])
+        self.assertEqual(self.find("#domain-count").text, "2 domains match the filter.")
+        # With JavaScript the header checkbox ticks the page; the plain button is hidden.
+        header = self.find("#check-page")
+        self.assertTrue(header.is_displayed())
+        self.assertFalse(self.find("#check-page-form").is_displayed())
+        header.click()
+        self.assertEqual([e.is_selected() for e in driver.find_elements(By.CSS_SELECTOR, 'input[name="d"]')],
+                         [True, True])
+        self.choose("policy", "forward")
+        self.type_into("forward_address", "catchall@{domain}")
+        self.click_and_wait(self.find("#preview-policy"))
+
+        self.assertEqual(self.find("#title").text, "Preview: Mail to nonexistent users: forward to catchall@{domain}")
+        self.assertEqual([e.text for e in driver.find_elements(By.CSS_SELECTOR, "#summary li")],
+                         ["2 domains selected.", "2 will change.", "0 already have this setting.",
+                          "0 would be refused."])
+        rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#preview-table tbody tr")]
+        self.assertEqual(len(rows), 2)
+        self.assertIn("catchall@delta.example", rows[0])
+        self.assertIn("catchall@epsilon.example", rows[1])
+        before = {d: mail_row(d) for d in names}
+        self.assertEqual({r["unknown_policy"] for r in before.values()}, {"reject"})
+        save_screenshot(os.path.join(harness.BUILDDIR, "tests", "browser", "bulk-preview.png"))
+
+        # Submitting says what it works on and disables the button (the script).
+        form = self.find("#apply-form")
+        html = self.find("html")
+        working = driver.execute_script(
+            "var f = arguments[0]; f.requestSubmit(document.getElementById('apply'));"
+            "return f.querySelector('.working').textContent;", form)
+        self.assertEqual(working, "Working on 2 domains…")
+        self.wait(EC.staleness_of(html))
+        self.wait(lambda d: d.execute_script("return document.readyState") == "complete")
+        m = re.search(r"/changes/(\d+)\?applied=1$", driver.current_url)
+        self.assertIsNotNone(m, driver.current_url)
+        change = m.group(1)
+        self.assertEqual(self.find("main .notice.ok").text, "The change was applied to 2 domains.")
+        listed = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#change-domains td.domain a")]
+        self.assertEqual(listed, names)
+        for d in names:
+            self.assertEqual(mail_row(d), dict(before[d], unknown_policy="forward", forward_address="catchall@" + d,
+                                               version=str(int(before[d]["version"]) + 1),
+                                               updated_by_login="rita"))
+        self.assertEqual(stack.sql("SELECT domain_name, source, actor_login FROM audit_log"
+                                   " WHERE change_id = :'v1' ORDER BY domain_name", change),
+                         [[d, "bulk", "rita"] for d in names])
+
+        # Undo puts both back.
+        self.click_and_wait(self.find("#undo"))
+        self.assertEqual(self.find("main .notice.ok").text, "The change was undone: 2 domains restored.")
+        for d in names:
+            self.assertEqual(mail_row(d)["unknown_policy"], "reject")
+            self.assertEqual(mail_row(d)["forward_address"], "")
 
     def test_switch_language(self):
         """The switch in the header: dave's account goes French, then Swedish
