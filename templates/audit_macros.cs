@@ -24,6 +24,14 @@ def:field_value(name, v, none) ?><?cs
   elif:name == "domain_limit_mode" || name == "mailbox_limit_mode" ?><?cs if:v == "default" ?><?cs var:_("Use the default") ?><?cs elif:v == "unlimited" ?><?cs var:_("Unlimited") ?><?cs else ?><?cs var:_("At most") ?><?cs /if ?><?cs
   else ?><?cs var:v ?><?cs /if ?><?cs /def ?><?cs
 def:field_changes(fields) ?><ul class="fields"><?cs each:f = fields ?>
-  <li data-field="<?cs var:f.name ?>"><span class="field"><?cs call:field_label(f.name) ?></span>: <span class="before"><?cs call:field_value(f.name, f.before, f.before_none) ?></span> → <span class="after"><?cs call:field_value(f.name, f.after, f.after_none) ?></span></li><?cs /each ?>
+  <li data-field="<?cs var:f.name ?>"><span class="field"><?cs call:field_label(f.name) ?></span><?cs # TRANSLATORS: the colon after a label ("Owner: anna"); French puts a no-break space before it. ?><?cs var:_(":") ?> <span class="before"><?cs call:field_value(f.name, f.before, f.before_none) ?></span> → <span class="after"><?cs call:field_value(f.name, f.after, f.after_none) ?></span></li><?cs /each ?>
 </ul><?cs /def ?><?cs
-def:limit_text(mode, value) ?><?cs if:mode == "default" ?><?cs var:_("the default") ?><?cs elif:mode == "unlimited" ?><?cs var:_("unlimited") ?><?cs elif:mode == "custom" ?><?cs var:_("at most") ?> <?cs var:num(value) ?><?cs else ?><?cs var:_("unchanged") ?><?cs /if ?><?cs /def ?>
+def:limit_text(mode, value) ?><?cs if:mode == "default" ?><?cs var:_("the default") ?><?cs elif:mode == "unlimited" ?><?cs var:_("unlimited") ?><?cs elif:mode == "custom" ?><?cs var:_("at most") ?> <?cs var:num(value) ?><?cs else ?><?cs var:_("unchanged") ?><?cs /if ?><?cs /def ?><?cs
+def:source_label(s) ?><?cs # Where a change came from (audit_log.source), as people say it. ?><?cs
+  if:s == "web" ?><?cs var:C_("source", "web") ?><?cs
+  elif:s == "cli" ?><?cs var:C_("source", "cli") ?><?cs
+  elif:s == "bulk" ?><?cs var:C_("source", "bulk") ?><?cs
+  elif:s == "undo" ?><?cs var:C_("source", "undo") ?><?cs
+  elif:s == "api" ?><?cs var:C_("source", "api") ?><?cs
+  elif:s == "sql" ?><?cs var:C_("source", "sql") ?><?cs
+  else ?><?cs var:s ?><?cs /if ?><?cs /def ?>

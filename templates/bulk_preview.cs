@@ -1,5 +1,5 @@
 <?cs include:"header.cs" ?><?cs include:"audit_macros.cs" ?>
-<p class="crumbs"><a href="/bulk?<?cs include:"bulk_filter_query.cs" ?>"><?cs var:_("Bulk mail settings") ?></a> › <?cs var:_("Preview") ?></p>
+<p class="crumbs"><a href="/bulk?<?cs include:"bulk_filter_query.cs" ?>"><?cs var:_("Bulk mail settings") ?></a> › <?cs var:C_("noun", "Preview") ?></p>
 <h1 id="title"><?cs var:preview.title ?></h1>
 <dl class="change-meta" id="selection">
   <dt><?cs var:_("Domains") ?></dt>
@@ -54,7 +54,7 @@
 <section class="preview-changes" id="changes">
   <h2><?cs var:_("Before → after") ?> <span class="range">(<?cs var:num(preview.first) ?>–<?cs var:num(preview.last) ?> / <?cs var:num(preview.change) ?>)</span></h2>
   <table class="list" id="preview-table">
-    <thead><tr><th scope="col"><?cs var:_("Domain") ?></th><th scope="col"><?cs var:_("Owner") ?></th><th scope="col"><?cs var:_("Change") ?></th></tr></thead>
+    <thead><tr><th scope="col"><?cs var:_("Domain") ?></th><th scope="col"><?cs var:_("Owner") ?></th><th scope="col"><?cs var:C_("noun", "Change") ?></th></tr></thead>
     <tbody>
     <?cs each:d = changes ?><tr><td class="domain"><?cs if:d.display ?><?cs var:d.display ?> <span class="ascii">(<?cs var:d.name ?>)</span><?cs else ?><?cs var:d.name ?><?cs /if ?></td><td><?cs var:d.owner ?></td><td><?cs call:field_changes(d.fields) ?></td></tr>
     <?cs /each ?>

@@ -4,7 +4,7 @@
 <dl class="change-meta" id="change-meta">
   <dt><?cs var:_("When") ?></dt><dd><time datetime="<?cs var:change.at ?>"><?cs var:date(change.at) ?></time></dd>
   <dt><?cs var:_("By") ?></dt><dd id="change-actor"><?cs var:change.actor ?></dd>
-  <dt><?cs var:_("Source") ?></dt><dd id="change-source"><?cs var:change.source ?></dd>
+  <dt><?cs var:_("Source") ?></dt><dd id="change-source"><?cs call:source_label(change.source) ?></dd>
   <dt><?cs var:_("Selection") ?></dt>
   <dd id="change-selection"><?cs if:change.source == "undo" ?><a href="/changes/<?cs var:change.undoes ?>"><?cs var:change.undoes_text ?></a><?cs
     elif:change.names ?><?cs var:_("The domains ticked:") ?> <?cs var:change.names ?><?cs
@@ -19,7 +19,7 @@
 <?cs if:subcount(refused) > 0 ?>
 <section class="notice error" id="undo-refused">
   <h2><?cs var:_("Left as they are") ?></h2>
-  <ul><?cs each:s = refused ?><li data-reason="<?cs var:s.reason ?>"><span class="domain"><?cs if:s.display ?><?cs var:s.display ?><?cs else ?><?cs var:s.name ?><?cs /if ?></span>: <?cs include:"skip_reason.cs" ?></li><?cs /each ?></ul>
+  <ul><?cs each:s = refused ?><li data-reason="<?cs var:s.reason ?>"><span class="domain"><?cs if:s.display ?><?cs var:s.display ?><?cs else ?><?cs var:s.name ?><?cs /if ?></span><?cs var:_(":") ?> <?cs include:"skip_reason.cs" ?></li><?cs /each ?></ul>
 </section>
 <?cs /if ?>
 
@@ -35,14 +35,14 @@
 <?cs if:subcount(skipped) > 0 ?>
 <section class="skipped" id="skipped">
   <h2><?cs var:_("Left as they were") ?></h2>
-  <ul><?cs each:s = skipped ?><li data-reason="<?cs var:s.reason ?>"><span class="domain"><?cs if:s.display ?><?cs var:s.display ?><?cs else ?><?cs var:s.name ?><?cs /if ?></span>: <?cs include:"skip_reason.cs" ?></li><?cs /each ?></ul>
+  <ul><?cs each:s = skipped ?><li data-reason="<?cs var:s.reason ?>"><span class="domain"><?cs if:s.display ?><?cs var:s.display ?><?cs else ?><?cs var:s.name ?><?cs /if ?></span><?cs var:_(":") ?> <?cs include:"skip_reason.cs" ?></li><?cs /each ?></ul>
 </section>
 <?cs /if ?>
 
 <h2><?cs var:_("Before → after") ?></h2>
 <?cs if:subcount(entries) > 0 ?>
 <table class="list" id="change-domains">
-  <thead><tr><th scope="col"><?cs var:_("Domain") ?></th><th scope="col"><?cs var:_("Change") ?></th></tr></thead>
+  <thead><tr><th scope="col"><?cs var:_("Domain") ?></th><th scope="col"><?cs var:C_("noun", "Change") ?></th></tr></thead>
   <tbody>
   <?cs each:e = entries ?>
     <tr><td class="domain"><a href="/domains/<?cs var:url_escape(e.domain) ?>/history"><?cs if:e.display ?><?cs var:e.display ?><?cs else ?><?cs var:e.domain ?><?cs /if ?></a></td>

@@ -6,7 +6,7 @@
 <table class="list" id="changes">
   <thead>
     <tr>
-      <th scope="col"><?cs var:_("Change") ?></th>
+      <th scope="col"><?cs var:C_("noun", "Change") ?></th>
       <th scope="col"><?cs var:_("When") ?></th>
       <th scope="col"><?cs var:_("By") ?></th>
       <th scope="col"><?cs var:_("What") ?></th>

@@ -20,7 +20,7 @@
     <tr data-audit="<?cs var:e.id ?>">
       <td><time datetime="<?cs var:e.at ?>"><?cs var:date(e.at) ?></time></td>
       <td class="actor"><?cs var:e.actor ?></td>
-      <td class="source"><?cs var:e.source ?><?cs if:e.change ?><?cs if:may_see_changes == 1 ?> <a href="/changes/<?cs var:e.change ?>">#<?cs var:e.change ?></a><?cs else ?> #<?cs var:e.change ?><?cs /if ?><?cs /if ?></td>
+      <td class="source"><?cs call:source_label(e.source) ?><?cs if:e.change ?><?cs if:may_see_changes == 1 ?> <a href="/changes/<?cs var:e.change ?>">#<?cs var:e.change ?></a><?cs else ?> #<?cs var:e.change ?><?cs /if ?><?cs /if ?></td>
       <td class="action"><?cs if:e.action == "mail_settings" ?><?cs var:_("Mail settings") ?><?cs
         elif:e.action == "domain_add" ?><?cs var:_("Domain added") ?><?cs
         elif:e.action == "mailbox_add" ?><?cs var:_("Mailbox added") ?><?cs

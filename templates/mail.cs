@@ -16,9 +16,9 @@
     <dt><?cs var:_("Mail service") ?></dt><dd><?cs if:theirs.service == "on" ?><?cs var:_("On") ?><?cs else ?><?cs var:_("Off") ?><?cs /if ?></dd>
     <dt><?cs var:_("Mail to nonexistent users") ?></dt>
     <dd><?cs set:d.policy = theirs.policy ?><?cs include:"policy_label.cs" ?><?cs
-      if:theirs.policy == "bounce" ?>: <?cs var:theirs.bounce_message ?><?cs
-      elif:theirs.policy == "forward" ?>: <?cs var:theirs.forward_address ?><?cs
-      elif:theirs.policy == "redirect" ?>: <?cs var:theirs.redirect_text ?><?cs /if ?></dd>
+      if:theirs.policy == "bounce" ?><?cs var:_(":") ?> <?cs var:theirs.bounce_message ?><?cs
+      elif:theirs.policy == "forward" ?><?cs var:_(":") ?> <?cs var:theirs.forward_address ?><?cs
+      elif:theirs.policy == "redirect" ?><?cs var:_(":") ?> <?cs var:theirs.redirect_text ?><?cs /if ?></dd>
     <dt><?cs var:_("Webmail") ?></dt><dd><?cs if:theirs.webmail == "none" ?><?cs var:_("None") ?><?cs else ?><?cs var:theirs.webmail ?><?cs /if ?></dd>
     <dt><?cs var:_("Messages per hour for the domain") ?></dt><dd><?cs if:theirs.domain_limit_mode == "custom" ?><?cs var:num(theirs.domain_limit) ?><?cs elif:theirs.domain_limit_mode == "unlimited" ?><?cs var:_("Unlimited") ?><?cs else ?><?cs var:_("Default") ?><?cs /if ?></dd>
     <dt><?cs var:_("Messages per hour for each mailbox") ?></dt><dd><?cs if:theirs.mailbox_limit_mode == "custom" ?><?cs var:num(theirs.mailbox_limit) ?><?cs elif:theirs.mailbox_limit_mode == "unlimited" ?><?cs var:_("Unlimited") ?><?cs else ?><?cs var:_("Default") ?><?cs /if ?></dd>

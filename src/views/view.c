@@ -184,6 +184,37 @@ static NEOERR *cs_ngettext(CSPARSE *parse, CS_FUNCTION *csf, CSARG *args, CSARG 
 	return STATUS_OK;
 }
 
+/*
+ * C_("context", "text"): gettext of text in a context (pgettext), for a
+ * word that two places use differently ("Change": a link, a column).
+ */
+static NEOERR *cs_pgettext(CSPARSE *parse, CS_FUNCTION *csf, CSARG *args, CSARG *result)
+{
+	char *context = NULL, *text = NULL, *key;
+	const char *found;
+	NEOERR *err;
+
+	(void)csf;
+	result->op_type = CS_TYPE_STRING;
+	result->s = "";
+	if ((err = cs_arg_parse(parse, args, "ss", &context, &text)) != STATUS_OK) {
+		free(context);
+		free(text);
+		return nerr_pass(err);
+	}
+	if (context != NULL && text != NULL) {
+		key = xasprintf("%s\004%s", context, text);
+		found = gettext(key);
+		/* gettext returns its argument itself when there is no translation. */
+		result->s = xstrdup(found == key ? text : found);
+		result->alloc = 1;
+		free(key);
+	}
+	free(context);
+	free(text);
+	return STATUS_OK;
+}
+
 /* num(count): a number written for the current language. */
 static NEOERR *cs_number(CSPARSE *parse, CS_FUNCTION *csf, CSARG *args, CSARG *result)
 {
@@ -235,6 +266,7 @@ static CSPARSE *parse_template(struct views *v, const char *name)
 	if ((err = cs_init(&cs, v->base)) != STATUS_OK ||
 	    (err = cs_register_esc_strfunc(cs, "url_escape", url_escape)) != STATUS_OK ||
 	    (err = cs_register_function(cs, "n_", 3, cs_ngettext)) != STATUS_OK ||
+	    (err = cs_register_function(cs, "C_", 2, cs_pgettext)) != STATUS_OK ||
 	    (err = cs_register_function(cs, "num", 1, cs_number)) != STATUS_OK ||
 	    (err = cs_register_function(cs, "date", 1, cs_date)) != STATUS_OK ||
 	    (err = cs_parse_file(cs, name)) != STATUS_OK) {

@@ -14,6 +14,7 @@
  *	Templates also have, in the current language:
  *	  n_(count, "%d domain", "%d domains")	ngettext, %d replaced by
  *						the count written for it
+ *	  C_("noun", "Change")			pgettext: a word in a context
  *	  num(count)				"1,000", "1 000"
  *	  date(iso)				a database UTC timestamp as
  *						"Nov 22, 2026, 18:05 UTC"

@@ -57,7 +57,8 @@ def read_po(path):
     entries, cur, key = [], None, None
 
     def new():
-        return {"msgid": None, "plural": None, "msgstr": {}, "flags": set(), "refs": [], "obsolete": False}
+        return {"msgid": None, "plural": None, "msgstr": {}, "flags": set(), "refs": [], "obsolete": False,
+                "ctxt": None}
     with open(path, encoding="utf-8") as f:
         lines = f.read().split("\n") + [""]
     for line in lines:
@@ -85,7 +86,7 @@ def read_po(path):
             continue
         m = re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(".*")$', line)
         if m:
-            if m.group(1) == "msgid" and cur is not None and cur["msgid"] is not None:
+            if m.group(1) in ("msgid", "msgctxt") and cur is not None and cur["msgid"] is not None:
                 entries.append(cur)
                 cur = None
             if cur is None:
@@ -103,22 +104,28 @@ def read_po(path):
                 cur["msgstr"][n] = po_unquote(m.group(3))
             else:
                 key = ("ctxt",)
+                cur["ctxt"] = po_unquote(m.group(3))
             continue
         # A continuation line.
         value = po_unquote(line)
         if key[0] == "msgstr":
             cur["msgstr"][key[1]] += value
-        elif key[0] in ("msgid", "plural"):
+        elif key[0] in ("msgid", "plural", "ctxt"):
             cur[key[0]] += value
     if cur is not None and cur["msgid"] is not None:
         entries.append(cur)
     return entries
 
 
+def key_of(e):
+    """How gettext finds an entry: "context\\004msgid", or the msgid alone."""
+    return e["msgid"] if e["ctxt"] is None else e["ctxt"] + "\x04" + e["msgid"]
+
+
 @functools.lru_cache(maxsize=None)
 def catalog(lang):
-    """msgid -> entry of po/LANG.po, without the header and obsolete entries."""
-    return {e["msgid"]: e for e in read_po(os.path.join(SRC, "po", lang + ".po"))
+    """key_of(entry) -> entry of po/LANG.po, without the header and obsolete entries."""
+    return {key_of(e): e for e in read_po(os.path.join(SRC, "po", lang + ".po"))
             if e["msgid"] and not e["obsolete"]}
 
 
@@ -130,7 +137,7 @@ def header(lang):
 
 
 def source_messages():
-    """Every message of the sources, extracted now: {msgid: plural or None}."""
+    """Every message of the sources, extracted now: {key_of(entry): plural or None}."""
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
         templates = sorted(f for f in os.listdir(os.path.join(SRC, "templates")) if f.endswith(".cs"))
@@ -147,7 +154,7 @@ def source_messages():
         for pot in (tpot, cpot):
             for e in read_po(pot):
                 if e["msgid"]:
-                    out[e["msgid"]] = e["plural"]
+                    out[key_of(e)] = e["plural"]
     return out
 
 
@@ -282,6 +289,10 @@ def client(lang, login=None):
 
 def setUpModule():
     global STACK
+    # The CLI records $USER (else "cli") as the actor of its changes; a login
+    # that is also a message ("cli") would look untranslated on the history page.
+    os.environ["USER"] = "i-operator"
+    os.environ.pop("SUDO_USER", None)
     STACK = harness.Stack(workers=3).start()
     STACK.add_user("i-admin", "admin", PASSWORD)
     STACK.add_user("i-res", "reseller", PASSWORD)
@@ -388,15 +399,18 @@ class T01Catalogs(unittest.TestCase):
                         '<?cs # TRANSLATORS: a note for the next one ?>\n'
                         '<?cs var:n_(subcount(x.y), "%d thing", "%d things") ?>\n'
                         '<?cs if:a ?><?cs var:_("Plain") ?><?cs /if ?> text _("not in a tag")\n'
-                        '<?cs var:html_(x) ?><?cs var:n_( 3 , "%d cat" , "%d cats" ) ?>\n')
+                        '<?cs var:html_(x) ?><?cs var:n_( 3 , "%d cat" , "%d cats" ) ?>\n'
+                        '<?cs var:C_("noun", "Plain") ?>\n')
             p = subprocess.run([os.path.join(SRC, "tools", "cs-xgettext"), path],
                                capture_output=True, text=True)
             self.assertEqual(p.returncode, 0, p.stderr)
             pot = os.path.join(tmp, "t.pot")
             with open(pot, "w", encoding="utf-8") as f:
                 f.write(p.stdout)
-            got = {e["msgid"]: e for e in read_po(pot) if e["msgid"]}
-            self.assertEqual(sorted(got), sorted(["Plain", 'Single "quoted"', "%d thing", "%d cat"]))
+            got = {key_of(e): e for e in read_po(pot) if e["msgid"]}
+            self.assertEqual(sorted(got), sorted(["Plain", 'Single "quoted"', "%d thing", "%d cat",
+                                                  "noun\x04Plain"]))
+            self.assertEqual(got["noun\x04Plain"]["refs"], [path + ":6"])
             self.assertEqual(got["Plain"]["refs"], [path + ":1", path + ":4"])
             self.assertEqual(got["%d thing"]["plural"], "%d things")
             self.assertIn("c-format", got["%d thing"]["flags"])
@@ -565,8 +579,61 @@ class T02Pages(unittest.TestCase):
         keep("400", admin.post("/domains/shop.example/mail", mail_form(page, version="x")), 400)
         keep("415", admin.request("POST", "/domains/shop.example/mail", form="a=b",
                                   headers={"Content-Type": "text/plain"}), 415)
-        cls.admin_client = getattr(cls, "admin_client", {})
-        cls.admin_client[lang] = admin
+        if any(p == "/bulk/preview" for _, p, _ in routes()):
+            cls.render_bulk(lang, admin)
+
+    @classmethod
+    def render_bulk(cls, lang, admin):
+        """The bulk pages in their states: previews, refusals, apply, the change, undo, history."""
+        keep = lambda name, r, status=200: cls.keep(lang, name, r, status)  # noqa: E731
+        csrf = admin.get("/bulk").field("csrf")
+
+        def form(action, select="ticked", names=("spare.example",), f_name="", **fields):
+            f = [("csrf", csrf), ("f_name", f_name), ("f_owner", ""), ("f_service", ""), ("f_policy", ""),
+                 ("f_webmail", ""), ("select", select)] + [("d", n) for n in names]
+            if action is not None:
+                f.append(("action", action))
+            return f + list(fields.items())
+        keep("bulk, filtered", admin.get("/bulk?f_name=shop&f_service=on"))
+        keep("bulk, no match", admin.get("/bulk?f_name=zzzz"))
+        keep("bulk, nothing ticked", admin.post("/bulk/preview", form("deactivate", names=())), 422)
+        keep("bulk, no action", admin.post("/bulk/preview", form(None)), 422)
+        keep("bulk, invalid", admin.post("/bulk/preview", form("policy", policy="redirect", redirect_ip="x",
+                                                               redirect_port="0")), 422)
+        keep("bulk, no limit", admin.post("/bulk/preview", form("limits", domain_limit_mode="keep",
+                                                                mailbox_limit_mode="keep")), 422)
+        keep("bulk, nothing to change", admin.post("/bulk/preview", form("activate")))
+        keep("bulk, limits", admin.post("/bulk/preview", form("limits", domain_limit_mode="custom",
+                                                              domain_limit="2500", mailbox_limit_mode="default")))
+        keep("bulk, every match", admin.post("/bulk/preview", form("webmail", select="all", names=(),
+                                                                   f_name="shop", webmail="none")))
+        for policy, extra in (("bounce", {"bounce_message": ""}), ("bounce", {"bounce_message": "Gone."}),
+                              ("forward", {"forward_address": "catchall@{domain}"}), ("reject", {}),
+                              ("redirect", {"redirect_ip": "192.0.2.9", "redirect_port": "2525"})):
+            keep("bulk, %s %s" % (policy, extra), admin.post("/bulk/preview", form("policy", policy=policy, **extra)))
+        STACK.sql("UPDATE server_settings SET outgoing_control = true")
+        try:
+            keep("bulk, refused", admin.post("/bulk/preview", form(
+                "policy", select="all", names=(), f_name="example", policy="forward",
+                forward_address="x@shop.example")))
+        finally:
+            STACK.sql("UPDATE server_settings SET outgoing_control = false")
+        preview = keep("bulk, preview", admin.post("/bulk/preview", form("deactivate")))
+        block = re.search(r'<form method="post" action="/bulk/apply" id="apply-form"[^>]*>(.*?)</form>',
+                          preview.body, re.S).group(1)
+        carry = [(k, html.unescape(v)) for k, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"',
+                                                               block) if k != "csrf"]
+        r = admin.post("/bulk/apply", [("csrf", csrf)] + carry)
+        assert r.status == 303, r.body[:500]
+        change = keep("change, applied", admin.get(r.header("Location")))
+        keep("changes", admin.get("/changes"))
+        keep("history", admin.get("/domains/spare.example/history"))
+        undo = re.search(r'action="(/changes/\d+/undo)"', change.body).group(1)
+        r = admin.post(undo, {"csrf": csrf})
+        assert r.status == 303, r.body[:500]
+        keep("change, undo", admin.get(r.header("Location")))
+        keep("change, undone", admin.get(undo[:-len("/undo")]))
+        keep("change, undo again", admin.post(undo, {"csrf": csrf}), 409)
 
     @classmethod
     def locked_login(cls, anon, login_page):
