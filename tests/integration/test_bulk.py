@@ -16,6 +16,7 @@ Run: top_srcdir=SRC top_builddir=BUILD python3 tests/integration/test_bulk.py -v
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import threading
@@ -1176,7 +1177,53 @@ class T09History(BulkTest):
         self.assertIn('<a href="/changes" id="changes-link">Changes made in bulk</a>', a.c.get("/bulk").body)
 
 
-class T10Progress(BulkTest):
+class T10Maps(BulkTest):
+    """With postpanel-mapd running: one bulk change is one generation, applied in one step."""
+
+    @classmethod
+    def setUpClass(cls):
+        STACK.stack("mapd-start", harness.BUILDDIR)
+
+    @classmethod
+    def tearDownClass(cls):
+        STACK.stack("mapd-stop")
+
+    def mapd_lines(self):
+        with open(os.path.join(STACK.dir, "log", "mapd.log")) as f:
+            return [line for line in f.read().splitlines() if "applied generation" in line]
+
+    def transport(self, name):
+        p = subprocess.run(["postmap", "-c", os.path.join(STACK.dir, "postfix", "etc"), "-q", name,
+                            "lmdb:" + os.path.join(STACK.map_dir, "transport_maps")],
+                           capture_output=True, text=True)
+        return p.stdout.strip()
+
+    def test_one_generation_one_step(self):
+        for tag, n, kind in (("mapsmall", 3, "update"), ("mapbig", 600, "full rebuild")):
+            pfx = prefix(tag)
+            names = make_domains(pfx, [CUST_A1, CUST_A2, CUST_B1] * (n // 3))
+            STACK.wait_applied()
+            seen = len(self.mapd_lines())
+            b = Bulk(ADMIN)
+            p = b.preview("policy", filt={"name": pfx}, policy="bounce", bounce_message="Gone south.")
+            change = self.applied(b, p, n)
+            gen = STACK.wait_applied()
+            lines = self.mapd_lines()[seen:]
+            self.assertEqual(len(lines), 1, lines)
+            self.assertRegex(lines[0], r"applied generation %d \(%s, \d+ domains\)" % (gen, kind))
+            for name in (names[0], names[-1]):
+                self.assertEqual(self.transport(name), "error:5.1.1 Gone south.")
+            # The undo is one more generation, applied in one step too.
+            r = b.c.post("/changes/%d/undo" % change, {"csrf": b.csrf})
+            self.assertEqual(r.status, 303)
+            gen = STACK.wait_applied()
+            lines = self.mapd_lines()[seen:]
+            self.assertEqual(len(lines), 2, lines)
+            self.assertRegex(lines[1], r"applied generation %d \(%s" % (gen, kind))
+            self.assertEqual(self.transport(names[0]), "")
+
+
+class T11Progress(BulkTest):
     def test_script_is_optional_and_served(self):
         r = Client(STACK).get("/static/bulk.js")
         self.assertEqual(r.status, 200)
