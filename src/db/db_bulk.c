@@ -165,9 +165,18 @@ end:
 static const struct db_stmt stmt_read = {
 	NULL, READ_COLS READ_FROM SEL_WHERE " ORDER BY d.name"
 };
-/* Locks in name order: two bulk changes never wait for each other in a cycle. */
+/*
+ * The apply's read locks in name order: two bulk changes never wait for
+ * each other in a cycle. Who saved a domain, when, and its owner are
+ * only shown for domains saved since the preview: the rest go without.
+ */
+#define EDITED "m.updated_at >= " FROM_MICROS("$9")
 static const struct db_stmt stmt_read_lock = {
-	NULL, READ_COLS READ_FROM SEL_WHERE " ORDER BY d.name FOR UPDATE OF m"
+	NULL,
+	"SELECT d.id, d.name, CASE WHEN " EDITED " THEN o.login END, " SETTINGS_COLS ", m.version,"
+	"       " EDITED ", CASE WHEN " EDITED " THEN u.login END,"
+	"       CASE WHEN " EDITED " THEN " ISO_UTC("m.updated_at") " END"
+	READ_FROM SEL_WHERE " ORDER BY d.name FOR UPDATE OF m"
 };
 static const struct db_stmt stmt_now = {
 	"bulk_now", "SELECT (extract(epoch FROM now()) * 1000000)::bigint"
