@@ -155,6 +155,20 @@ struct webmail_list {
 	size_t n;
 };
 
+/* Whether a domain's last change is applied on every mail server. */
+struct node_state {
+	char *node;
+	int pending;			/* the domain's last change is not applied yet */
+	int down;			/* no heartbeat for a while */
+	char *since;			/* pending since (the change's time), ISO 8601 */
+	char *error;			/* the node's last failure, if it is failing */
+};
+
+struct apply_status {
+	struct node_state *nodes;
+	size_t n;
+};
+
 struct mail_view {
 	long long domain_id;
 	char *name;
@@ -168,11 +182,21 @@ struct mail_view {
 	int default_domain_limit;	/* 0: unlimited */
 	int default_mailbox_limit;	/* 0: unlimited */
 	struct webmail_list webmails;	/* every webmail the server knows */
+	struct apply_status apply;	/* read with it: one round trip for the page */
 };
 
 enum db_status db_mail_get(struct db *db, const struct actor *actor, const char *domain,
 			   struct mail_view *out);
 void db_mail_view_clear(struct mail_view *v);
+/*
+ * The session lookup (db_session_get) and the domain's mail settings for
+ * that session's caller, in one round trip: the page's two reads. The
+ * return value is the session's status; *mail_st the domain's (DB_OK, or
+ * DB_NOTFOUND when the caller may not see it), valid when the session is.
+ */
+enum db_status db_mail_get_session(struct db *db, const char *token, const char *domain,
+				   struct session_info *who, struct mail_view *out,
+				   enum db_status *mail_st);
 /*
  * Saves s for the domain if its version is still `version`: DB_OK sets
  * *new_version; DB_CONFLICT means someone saved in between (nothing
@@ -276,20 +300,6 @@ enum db_status db_node_heartbeat(struct db *db, const char *node);
 /* Waits for NOTIFY postpanel_changes: 1 notified, 0 timeout, -1 connection lost. */
 int db_wait_change(struct db *db, int timeout_ms);
 enum db_status db_listen_changes(struct db *db);
-
-/* Whether a domain's last change is applied on every mail server. */
-struct node_state {
-	char *node;
-	int pending;			/* the domain's last change is not applied yet */
-	int down;			/* no heartbeat for a while */
-	char *since;			/* pending since (the change's time), ISO 8601 */
-	char *error;			/* the node's last failure, if it is failing */
-};
-
-struct apply_status {
-	struct node_state *nodes;
-	size_t n;
-};
 
 enum db_status db_apply_status(struct db *db, long long domain_id, struct apply_status *out);
 void db_apply_status_clear(struct apply_status *s);

@@ -140,7 +140,7 @@ static const struct db_stmt stmt_session_create = {
 	" VALUES (sha256(convert_to($1, 'UTF8')), $2, $3, now() + interval '8 hours')"
 };
 
-static const struct db_stmt stmt_session_get = {
+const struct db_stmt db_stmt_session_get = {
 	"session_get",
 	"SELECT a.id, a.login, a.role, coalesce(a.language, ''), s.csrf_token,"
 	"       s.seen_at < now() - interval '5 minutes', ss.default_language"
@@ -179,10 +179,20 @@ enum db_status db_session_get(struct db *db, const char *token, struct session_i
 {
 	const char *params[1] = { token };
 	enum db_status st;
-	PGresult *res = db_exec(db, &stmt_session_get, 1, params, &st);
+	PGresult *res = db_exec(db, &db_stmt_session_get, 1, params, &st);
 
 	if (res == NULL)
 		return st;
+	return db_session_from_result(db, res, token, who);
+}
+
+/* Reads a session_get result (and clears it); touches the session when due. */
+enum db_status db_session_from_result(struct db *db, PGresult *res, const char *token,
+				      struct session_info *who)
+{
+	const char *params[1] = { token };
+	enum db_status st = DB_OK;
+
 	if (PQntuples(res) != 1) {
 		PQclear(res);
 		return DB_NOTFOUND;

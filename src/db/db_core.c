@@ -213,6 +213,76 @@ PGresult *db_exec(struct db *db, const struct db_stmt *stmt, int nparams,
 	return NULL;
 }
 
+/* Both prepared statements sent at once, both results read; 0 when it worked. */
+static int db_pipeline2(struct db *db, const struct db_stmt *const st[2], const int n[2],
+			const char *const *const p[2], PGresult *res[2])
+{
+	PGresult *r;
+	int ok = 1;
+
+	res[0] = res[1] = NULL;
+	for (int i = 0; i < 2; i++) {
+		if (!db_is_prepared(db, st[i]) && (r = db_prepare(db, st[i])) != NULL) {
+			PQclear(r);
+			return -1;
+		}
+	}
+	if (!PQenterPipelineMode(db->conn))
+		return -1;
+	for (int i = 0; i < 2 && ok; i++)
+		ok = PQsendQueryPrepared(db->conn, st[i]->name, n[i], p[i], NULL, NULL, 0);
+	ok = ok && PQpipelineSync(db->conn);
+	/* Each query's result is followed by a NULL; then the sync's result. */
+	for (int i = 0; i < 2 && ok; i++) {
+		res[i] = PQgetResult(db->conn);
+		while (res[i] && (r = PQgetResult(db->conn)) != NULL)
+			PQclear(r);
+	}
+	while (ok && (r = PQgetResult(db->conn)) != NULL) {
+		ExecStatusType rs = PQresultStatus(r);
+
+		PQclear(r);
+		if (rs == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	if (!ok || !PQexitPipelineMode(db->conn)) {
+		for (int i = 0; i < 2; i++)
+			PQclear(res[i]);
+		res[0] = res[1] = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int db_exec2(struct db *db, const struct db_stmt *a, int na, const char *const *pa,
+	     const struct db_stmt *b, int nb, const char *const *pb, PGresult **ra, PGresult **rb,
+	     enum db_status *st_a, enum db_status *st_b)
+{
+	const struct db_stmt *const st[2] = { a, b };
+	const int n[2] = { na, nb };
+	const char *const *const p[2] = { pa, pb };
+	PGresult *res[2] = { NULL, NULL };
+
+	/* Out of a transaction, on a live connection: one round trip for both. */
+	if (!db->in_tx && db_connect(db) && db_pipeline2(db, st, n, p, res) == 0 &&
+	    PQresultStatus(res[0]) == PGRES_TUPLES_OK && PQresultStatus(res[1]) == PGRES_TUPLES_OK) {
+		*ra = res[0];
+		*rb = res[1];
+		*st_a = *st_b = DB_OK;
+		return 0;
+	}
+	PQclear(res[0]);
+	PQclear(res[1]);
+	/* Anything unusual: the ordinary path, one at a time, with its retries. */
+	if (db->conn && PQpipelineStatus(db->conn) != PQ_PIPELINE_OFF)
+		db_disconnect(db);
+	*ra = db_exec(db, a, na, pa, st_a);
+	*rb = *ra ? db_exec(db, b, nb, pb, st_b) : NULL;
+	if (*ra == NULL)
+		*st_b = *st_a;
+	return *ra && *rb ? 0 : -1;
+}
+
 enum db_status db_run(struct db *db, const struct db_stmt *stmt, int nparams,
 		      const char *const *params)
 {

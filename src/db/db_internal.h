@@ -22,6 +22,15 @@ struct db_stmt {
 
 PGresult *db_exec(struct db *db, const struct db_stmt *stmt, int nparams,
 		  const char *const *params, enum db_status *st);
+/*
+ * Runs two prepared statements that do not depend on each other in one
+ * round trip (libpq pipeline mode); falls back to db_exec() one after the
+ * other when anything is unusual. Each result as db_exec() gives it.
+ * Returns 0 when both succeeded.
+ */
+int db_exec2(struct db *db, const struct db_stmt *a, int na, const char *const *pa,
+	     const struct db_stmt *b, int nb, const char *const *pb, PGresult **ra, PGresult **rb,
+	     enum db_status *st_a, enum db_status *st_b);
 /* Runs one statement and only reports its status. */
 enum db_status db_run(struct db *db, const struct db_stmt *stmt, int nparams,
 		      const char *const *params);
@@ -63,6 +72,30 @@ char *db_like_pattern(const char *s);
 #define OWNED_BY_CALLER \
 	" ($2 = 'admin' OR ($2 = 'reseller' AND d.reseller_id = $3::bigint)" \
 	"  OR ($2 = 'customer' AND d.owner_id = $3::bigint))"
+
+/*
+ * The state of every map node for the domain d, as one text column
+ * (nodes separated by \x1e, fields by \x1f), for statements that read it
+ * along with the domain; db_apply_status_parse() reads it back.
+ */
+#define APPLY_STATUS_COLUMN \
+	"(SELECT string_agg(concat_ws(E'\\x1f', n.name," \
+	"         (n.applied_generation < coalesce(c.generation, 0))::int," \
+	"         (n.heartbeat_at IS NULL OR n.heartbeat_at < now() - interval '30 seconds')::int," \
+	"         coalesce(to_char(c.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')," \
+	"         coalesce(CASE WHEN n.error_generation > n.applied_generation" \
+	"                  THEN regexp_replace(n.error, '[\\x1c-\\x1f]', ' ', 'g') END, ''))," \
+	"         E'\\x1e' ORDER BY n.name)" \
+	"   FROM map_nodes n" \
+	"   LEFT JOIN LATERAL (SELECT generation, at FROM audit_log" \
+	"                       WHERE domain_id = d.id ORDER BY id DESC LIMIT 1) c ON true)"
+
+void db_apply_status_parse(const char *column, struct apply_status *out);
+
+/* The session lookup (db_account.c), for statements read along with it. */
+extern const struct db_stmt db_stmt_session_get;
+enum db_status db_session_from_result(struct db *db, PGresult *res, const char *token,
+				      struct session_info *who);
 
 /* The $2 and $3 parameters of OWNED_BY_CALLER; id must hold 24 bytes. */
 void db_actor_params(const struct actor *actor, char *id, const char **role);

@@ -8,22 +8,42 @@
 #include "db/db_internal.h"
 #include "util/xalloc.h"
 
+static enum db_status view_from_result(PGresult *res, struct mail_view *v);
+
+#define MAIL_SELECT \
+	"SELECT d.id, d.name, o.login, coalesce(o.language, ss.default_language)," \
+	"       m.service_enabled, m.unknown_policy, m.bounce_message, m.forward_address," \
+	"       host(m.redirect_ip), m.redirect_port, m.webmail," \
+	"       m.domain_limit_mode, m.domain_limit, m.mailbox_limit_mode, m.mailbox_limit," \
+	"       m.version, to_char(m.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')," \
+	"       u.login, ss.outgoing_control, coalesce(ss.default_domain_limit, 0)," \
+	"       coalesce(ss.default_mailbox_limit, 0), w.name, w.label, w.installed, st.nodes" \
+	"  FROM domains d" \
+	"  JOIN mail_settings m ON m.domain_id = d.id" \
+	"  JOIN accounts o ON o.id = d.owner_id" \
+	"  LEFT JOIN accounts u ON u.id = m.updated_by" \
+	"  CROSS JOIN server_settings ss" \
+	"  LEFT JOIN LATERAL (SELECT " APPLY_STATUS_COLUMN " AS nodes) st ON true" \
+	"  LEFT JOIN webmails w ON true"	/* one row per webmail: saves a round trip */
+
 static const struct db_stmt stmt_mail_get = {
 	"mail_get",
-	"SELECT d.id, d.name, o.login, coalesce(o.language, ss.default_language),"
-	"       m.service_enabled, m.unknown_policy, m.bounce_message, m.forward_address,"
-	"       host(m.redirect_ip), m.redirect_port, m.webmail,"
-	"       m.domain_limit_mode, m.domain_limit, m.mailbox_limit_mode, m.mailbox_limit,"
-	"       m.version, to_char(m.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-	"       u.login, ss.outgoing_control, coalesce(ss.default_domain_limit, 0),"
-	"       coalesce(ss.default_mailbox_limit, 0), w.name, w.label, w.installed"
-	"  FROM domains d"
-	"  JOIN mail_settings m ON m.domain_id = d.id"
-	"  JOIN accounts o ON o.id = d.owner_id"
-	"  LEFT JOIN accounts u ON u.id = m.updated_by"
-	"  CROSS JOIN server_settings ss"
-	"  LEFT JOIN webmails w ON true"	/* one row per webmail: saves a round trip */
-	" WHERE d.name = $1 AND" OWNED_BY_CALLER
+	MAIL_SELECT " WHERE d.name = $1 AND" OWNED_BY_CALLER " ORDER BY w.sort, w.name"
+};
+
+/*
+ * The same, for the caller of a session cookie ($2): it runs together
+ * with the session lookup, in one round trip, and checks role and
+ * ownership through the session itself.
+ */
+static const struct db_stmt stmt_mail_get_session = {
+	"mail_get_session",
+	MAIL_SELECT
+	" WHERE d.name = $1 AND EXISTS ("
+	"       SELECT 1 FROM sessions s JOIN accounts a ON a.id = s.account_id"
+	"        WHERE s.token_hash = sha256(convert_to($2, 'UTF8')) AND s.expires_at > now()"
+	"          AND (a.role = 'admin' OR (a.role = 'reseller' AND d.reseller_id = a.id)"
+	"               OR (a.role = 'customer' AND d.owner_id = a.id)))"
 	" ORDER BY w.sort, w.name"
 };
 
@@ -40,6 +60,37 @@ enum db_status db_mail_get(struct db *db, const struct actor *actor, const char 
 	res = db_exec(db, &stmt_mail_get, 3, params, &st);
 	if (res == NULL)
 		return st;
+	return view_from_result(res, v);
+}
+
+enum db_status db_mail_get_session(struct db *db, const char *token, const char *domain,
+				   struct session_info *who, struct mail_view *v,
+				   enum db_status *mail_st)
+{
+	const char *sp[1] = { token }, *mp[2] = { domain, token };
+	PGresult *sres, *mres;
+	enum db_status st;
+
+	memset(v, 0, sizeof(*v));
+	*mail_st = DB_ERROR;
+	db_exec2(db, &db_stmt_session_get, 1, sp, &stmt_mail_get_session, 2, mp, &sres, &mres,
+		 &st, mail_st);
+	if (sres == NULL) {
+		PQclear(mres);
+		return st;
+	}
+	st = db_session_from_result(db, sres, token, who);
+	if (st != DB_OK || mres == NULL) {
+		PQclear(mres);
+		return st;
+	}
+	*mail_st = view_from_result(mres, v);
+	return DB_OK;
+}
+
+/* Reads a mail_get result (and clears it). */
+static enum db_status view_from_result(PGresult *res, struct mail_view *v)
+{
 	if (PQntuples(res) < 1) {
 		PQclear(res);
 		return DB_NOTFOUND;
@@ -66,6 +117,7 @@ enum db_status db_mail_get(struct db *db, const struct actor *actor, const char 
 	v->outgoing_control = db_col_bool(res, 0, 18);
 	v->default_domain_limit = (int)db_col_ll(res, 0, 19);
 	v->default_mailbox_limit = (int)db_col_ll(res, 0, 20);
+	db_apply_status_parse(PQgetisnull(res, 0, 24) ? NULL : PQgetvalue(res, 0, 24), &v->apply);
 	v->webmails.n = PQgetisnull(res, 0, 21) ? 0 : (size_t)PQntuples(res);
 	v->webmails.items = xcalloc(v->webmails.n, sizeof(*v->webmails.items));
 	for (size_t i = 0; i < v->webmails.n; i++) {
@@ -86,6 +138,7 @@ void db_mail_view_clear(struct mail_view *v)
 	free(v->updated_by);
 	mailcfg_clear(&v->s);
 	db_webmail_list_clear(&v->webmails);
+	db_apply_status_clear(&v->apply);
 	memset(v, 0, sizeof(*v));
 }
 

@@ -369,6 +369,38 @@ enum db_status db_apply_status(struct db *db, long long domain_id, struct apply_
 	return DB_OK;
 }
 
+void db_apply_status_parse(const char *column, struct apply_status *out)
+{
+	char *copy = xstrdup(column ? column : ""), *save = NULL, *node;
+
+	memset(out, 0, sizeof(*out));
+	for (node = strtok_r(copy, "\x1e", &save); node; node = strtok_r(NULL, "\x1e", &save)) {
+		char *f[5] = { NULL }, *p = node;
+		struct node_state *ns;
+
+		/* Five fields, some empty: split by hand (strtok skips empty ones). */
+		for (int i = 0; i < 5; i++) {
+			char *sep = strchr(p, '\x1f');
+
+			f[i] = p;
+			if (sep == NULL) {
+				p += strlen(p);
+			} else {
+				*sep = '\0';
+				p = sep + 1;
+			}
+		}
+		out->nodes = xrealloc(out->nodes, (out->n + 1) * sizeof(*out->nodes));
+		ns = &out->nodes[out->n++];
+		ns->node = xstrdup(f[0]);
+		ns->pending = f[1][0] == '1';
+		ns->down = f[2][0] == '1';
+		ns->since = *f[3] ? xstrdup(f[3]) : NULL;
+		ns->error = *f[4] ? xstrdup(f[4]) : NULL;
+	}
+	free(copy);
+}
+
 void db_apply_status_clear(struct apply_status *s)
 {
 	for (size_t i = 0; i < s->n; i++) {

@@ -7,6 +7,7 @@
 #include "i18n/i18n.h"
 #include "util/log.h"
 #include "util/token.h"
+#include "util/xalloc.h"
 #include "web/app.h"
 #include "web/handlers.h"
 
@@ -22,30 +23,35 @@ struct route {
 	const char *pattern;	/* a '*' stands for one path segment */
 	enum access access;
 	void (*handler)(struct request *r, const char *arg);
+	/*
+	 * The page shows the mail settings of the domain in '*': they are
+	 * read with the session, in one round trip (r->mail).
+	 */
+	int reads_mail;
 };
 
 static const struct route routes[] = {
-	{ "GET", "/ping", OPEN_NODB, page_ping },
-	{ "GET", "/", LOGGED_IN, page_home },
-	{ "GET", "/login", OPEN, page_login_form },
-	{ "POST", "/login", OPEN, page_login },
-	{ "POST", "/logout", LOGGED_IN, page_logout },
-	{ "GET", "/domains", LOGGED_IN, page_domains },
-	{ "GET", "/domains/*/mail", LOGGED_IN, page_mail_form },
-	{ "POST", "/domains/*/mail", LOGGED_IN, page_mail_save },
-	{ "GET", "/domains/*/addresses", LOGGED_IN, page_addresses },
-	{ "POST", "/domains/*/addresses", LOGGED_IN, page_addresses_save },
-	{ "GET", "/domains/*/history", LOGGED_IN, page_domain_history },
+	{ "GET", "/ping", OPEN_NODB, page_ping, 0 },
+	{ "GET", "/", LOGGED_IN, page_home, 0 },
+	{ "GET", "/login", OPEN, page_login_form, 0 },
+	{ "POST", "/login", OPEN, page_login, 0 },
+	{ "POST", "/logout", LOGGED_IN, page_logout, 0 },
+	{ "GET", "/domains", LOGGED_IN, page_domains, 0 },
+	{ "GET", "/domains/*/mail", LOGGED_IN, page_mail_form, 1 },
+	{ "POST", "/domains/*/mail", LOGGED_IN, page_mail_save, 0 },
+	{ "GET", "/domains/*/addresses", LOGGED_IN, page_addresses, 0 },
+	{ "POST", "/domains/*/addresses", LOGGED_IN, page_addresses_save, 0 },
+	{ "GET", "/domains/*/history", LOGGED_IN, page_domain_history, 0 },
 	/* Bulk changes: resellers and administrators (the handlers refuse others). */
-	{ "GET", "/bulk", LOGGED_IN, page_bulk },
-	{ "POST", "/bulk/preview", LOGGED_IN, page_bulk_preview },
-	{ "POST", "/bulk/apply", LOGGED_IN, page_bulk_apply },
-	{ "GET", "/changes", LOGGED_IN, page_changes },
-	{ "GET", "/changes/*", LOGGED_IN, page_change },
-	{ "POST", "/changes/*/undo", LOGGED_IN, page_change_undo },
-	{ "GET", "/server", ADMIN_ONLY, page_server_form },
-	{ "POST", "/server", ADMIN_ONLY, page_server_save },
-	{ "POST", "/language", LOGGED_IN, page_language_save },
+	{ "GET", "/bulk", LOGGED_IN, page_bulk, 0 },
+	{ "POST", "/bulk/preview", LOGGED_IN, page_bulk_preview, 0 },
+	{ "POST", "/bulk/apply", LOGGED_IN, page_bulk_apply, 0 },
+	{ "GET", "/changes", LOGGED_IN, page_changes, 0 },
+	{ "GET", "/changes/*", LOGGED_IN, page_change, 0 },
+	{ "POST", "/changes/*/undo", LOGGED_IN, page_change_undo, 0 },
+	{ "GET", "/server", ADMIN_ONLY, page_server_form, 0 },
+	{ "POST", "/server", ADMIN_ONLY, page_server_save, 0 },
+	{ "POST", "/language", LOGGED_IN, page_language_save, 0 },
 };
 
 const char *app_config(struct web_config *cfg, const struct conf *c)
@@ -132,14 +138,19 @@ static void choose_language(struct request *r, int may_choose)
 }
 
 /* Looks up the session cookie; DB_OK when the caller is logged in. */
-static enum db_status authenticate(struct request *r)
+static enum db_status authenticate(struct request *r, const struct route *route, const char *arg)
 {
 	const char *token = request_cookie(r, SESSION_COOKIE);
 	enum db_status st;
 
 	if (token == NULL || strlen(token) != TOKEN_HEX_LEN)
 		return DB_NOTFOUND;
-	st = db_session_get(r->db, token, &r->who);
+	if (route->reads_mail && arg) {
+		r->mail = xcalloc(1, sizeof(*r->mail));
+		st = db_mail_get_session(r->db, token, arg, &r->who, r->mail, &r->mail_st);
+	} else {
+		st = db_session_get(r->db, token, &r->who);
+	}
 	if (st != DB_OK)
 		return st;
 	r->logged_in = 1;
@@ -179,7 +190,7 @@ static void dispatch(struct request *r)
 	}
 	if (found == NULL) {
 		/* A logged-in user's error page is in their language, with their menu. */
-		if (authenticate(r) == DB_OK)
+		if (authenticate(r, &routes[0], NULL) == DB_OK)
 			choose_language(r, 0);
 		request_error(r, path_known ? 405 : 404);
 		goto end;
@@ -188,7 +199,7 @@ static void dispatch(struct request *r)
 		found->handler(r, arg);
 		goto end;
 	}
-	st = authenticate(r);
+	st = authenticate(r, found, arg);
 	if (st != DB_OK && st != DB_NOTFOUND) {
 		page_db_error(r, st);
 		goto end;

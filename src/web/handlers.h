@@ -56,8 +56,9 @@ void page_db_error(struct request *r, enum db_status st);
 void page_put_errors(struct request *r, const struct mail_errors *errs);
 /*
  * Puts under apply.lines.N (kind, text) whether the domain's last change
- * is applied on every mail server, and why not; see apply_status.cs.
+ * is applied on every mail server, and why not; see apply_status.cs. st
+ * is how reading it went: the page still renders when it failed.
  */
-void page_put_apply_status(struct request *r, long long domain_id);
+void page_put_apply_status(struct request *r, const struct apply_status *as, enum db_status st);
 
 #endif

@@ -124,7 +124,13 @@ static void put_page(struct request *r, const char *domain, const struct address
 	free(display);
 	put_rows(r, "mailboxes", l->mailboxes, l->n_mailboxes, domain);
 	put_rows(r, "aliases", l->aliases, l->n_aliases, domain);
-	page_put_apply_status(r, l->domain_id);
+	{
+		struct apply_status as;
+		enum db_status st = db_apply_status(r->db, l->domain_id, &as);
+
+		page_put_apply_status(r, &as, st);
+		db_apply_status_clear(&as);
+	}
 	view_set(r->hdf, "page.title", _("Mailboxes and aliases"));
 	view_set(r->hdf, "page.nav", "domains");
 }

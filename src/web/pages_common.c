@@ -44,21 +44,18 @@ static void put_apply_line(struct request *r, size_t i, const char *kind, const 
 	view_setf(r->hdf, text, "apply.lines.%zu.text", i);
 }
 
-void page_put_apply_status(struct request *r, long long domain_id)
+void page_put_apply_status(struct request *r, const struct apply_status *as, enum db_status st)
 {
-	struct apply_status as;
-	enum db_status st = db_apply_status(r->db, domain_id, &as);
 	size_t k = 0;
 
 	if (st != DB_OK) {
 		/* The page itself still works: say so instead of failing it. */
 		log_error("apply status: %s: %s", db_status_name(st), db_error(r->db));
 		put_apply_line(r, k++, "unknown", _("The state of the mail servers cannot be read at the moment."));
-		db_apply_status_clear(&as);
 		return;
 	}
-	for (size_t i = 0; i < as.n; i++) {
-		const struct node_state *ns = &as.nodes[i];
+	for (size_t i = 0; i < as->n; i++) {
+		const struct node_state *ns = &as->nodes[i];
 		char *text;
 
 		/* Only the nodes behind on this domain's last change concern it. */
@@ -85,9 +82,8 @@ void page_put_apply_status(struct request *r, long long domain_id)
 		}
 		free(text);
 	}
-	if (as.n == 0)
+	if (as->n == 0)
 		put_apply_line(r, k++, "none", _("No mail server is connected yet."));
 	else if (k == 0)
 		put_apply_line(r, k++, "applied", _("Applied on all mail servers."));
-	db_apply_status_clear(&as);
 }

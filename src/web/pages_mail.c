@@ -24,8 +24,15 @@ static enum db_status mail_page_load(struct request *r, const char *domain, stru
 	const struct webmail_list *wl = &p->v.webmails;
 
 	memset(p, 0, sizeof(*p));
-	if ((st = db_mail_get(r->db, &r->actor, domain, &p->v)) != DB_OK)
+	if (r->mail) {
+		/* Already read with the session (app.c): take it over. */
+		p->v = *r->mail;
+		memset(r->mail, 0, sizeof(*r->mail));
+		if ((st = r->mail_st) != DB_OK)
+			return st;
+	} else if ((st = db_mail_get(r->db, &r->actor, domain, &p->v)) != DB_OK) {
 		return st;
+	}
 	p->installed = xcalloc(wl->n, sizeof(*p->installed));
 	for (size_t i = 0; i < wl->n; i++)
 		if (wl->items[i].installed)
@@ -95,7 +102,7 @@ static void put_context(struct request *r, const struct mail_page *p)
 		view_setf_int(r->hdf, w->installed, "webmails.%zu.installed", k);
 		k++;
 	}
-	page_put_apply_status(r, p->v.domain_id);
+	page_put_apply_status(r, &p->v.apply, DB_OK);
 	view_set(r->hdf, "page.title", _("Mail settings"));
 	view_set(r->hdf, "page.nav", "domains");
 }

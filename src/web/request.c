@@ -85,6 +85,10 @@ struct request *request_destroy(struct request *r)
 	form_free(r->query);
 	form_free(r->body);
 	form_free(r->cookies);
+	if (r->mail) {
+		db_mail_view_clear(r->mail);
+		free(r->mail);
+	}
 	view_data_free(r->hdf);
 	buf_release(&r->headers);
 	buf_release(&r->out);

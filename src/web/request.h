@@ -42,6 +42,9 @@ struct request {
 
 	int logged_in;
 	struct session_info who;
+	/* Read with the session for pages that show one domain (or NULL). */
+	struct mail_view *mail;
+	enum db_status mail_st;
 	struct actor actor;
 	const char *lang;
 
