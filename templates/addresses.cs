@@ -44,7 +44,7 @@
         <input type="text" id="mailbox" name="mailbox" maxlength="64" autocomplete="off" value="<?cs var:form.mailbox ?>"<?cs if:errors.mailbox ?> aria-invalid="true" aria-describedby="error-mailbox"<?cs /if ?>>
         <span class="at">@<?cs call:domain_shown() ?></span>
       </span>
-      <?cs if:errors.mailbox ?><p class="field-error" id="error-mailbox"><?cs var:errors.mailbox ?></p><?cs /if ?>
+      <?cs call:field_error("mailbox", errors.mailbox) ?>
       <p class="help"><?cs var:_("The part before the @: lower-case letters, digits, dots, hyphens and underscores, up to 64 characters.") ?></p>
       <p class="actions"><button type="submit" class="primary" id="add-mailbox-button"><?cs var:_("Add mailbox") ?></button></p>
     </fieldset>
@@ -84,10 +84,10 @@
         <input type="text" id="alias" name="alias" maxlength="64" autocomplete="off" value="<?cs var:form.alias ?>"<?cs if:errors.alias ?> aria-invalid="true" aria-describedby="error-alias"<?cs /if ?>>
         <span class="at">@<?cs call:domain_shown() ?></span>
       </span>
-      <?cs if:errors.alias ?><p class="field-error" id="error-alias"><?cs var:errors.alias ?></p><?cs /if ?>
+      <?cs call:field_error("alias", errors.alias) ?>
       <label for="targets"><?cs var:_("Forward to") ?></label>
       <textarea id="targets" name="targets" rows="3"<?cs if:errors.targets ?> aria-invalid="true" aria-describedby="error-targets"<?cs /if ?>><?cs var:form.targets ?></textarea>
-      <?cs if:errors.targets ?><p class="field-error" id="error-targets"><?cs var:errors.targets ?></p><?cs /if ?>
+      <?cs call:field_error("targets", errors.targets) ?>
       <p class="help"><?cs var:_("One or more e-mail addresses, separated by commas, blanks or line breaks (at most 50). If the alias exists already, these addresses replace its current ones.") ?></p>
       <p class="actions"><button type="submit" class="primary" id="set-alias-button"><?cs var:_("Save alias") ?></button></p>
     </fieldset>

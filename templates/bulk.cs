@@ -65,7 +65,7 @@
       <?cs var:_("Only the domains ticked below") ?></label>
     <label class="check"><input type="radio" name="select" value="all"<?cs if:form.select == "all" ?> checked<?cs /if ?>>
       <?cs var:n_(paging.total, "The %d domain matching the filter", "All %d domains matching the filter") ?></label>
-    <?cs if:errors.selection ?><p class="field-error" id="error-selection"><?cs var:errors.selection ?></p><?cs /if ?>
+    <?cs call:field_error("selection", errors.selection) ?>
   </fieldset>
 
   <?cs if:subcount(domains) > 0 ?>
@@ -121,41 +121,37 @@
       <?cs each:w = webmails ?><?cs if:w.installed == 1 ?><option value="<?cs var:w.name ?>"<?cs if:form.webmail == w.name ?> selected<?cs /if ?>><?cs var:w.label ?></option>
       <?cs /if ?><?cs /each ?>
     </select>
-    <?cs if:errors.webmail ?><p class="field-error" id="error-webmail"><?cs var:errors.webmail ?></p><?cs /if ?>
+    <?cs call:field_error("webmail", errors.webmail) ?>
     <p class="actions"><button type="submit" name="action" value="webmail" id="preview-webmail"><?cs var:_("Preview") ?></button></p>
   </fieldset>
 
   <fieldset id="action-policy">
     <legend><?cs var:_("Mail to nonexistent users") ?></legend>
-    <?cs if:errors.policy ?><p class="field-error" id="error-policy"><?cs var:errors.policy ?></p><?cs /if ?>
+    <?cs call:field_error("policy", errors.policy) ?>
     <div class="option">
-      <label class="check"><input type="radio" name="policy" value="bounce"<?cs if:form.policy == "bounce" ?> checked<?cs /if ?>>
-        <?cs var:_("Bounce with message") ?></label>
+      <?cs call:radio("policy", "bounce", form.policy, _("Bounce with message")) ?>
       <input type="text" name="bounce_message" aria-label="<?cs var:_("Bounce message") ?>" maxlength="200" value="<?cs var:form.bounce_message ?>"<?cs if:errors.bounce_message ?> aria-invalid="true"<?cs /if ?>>
-      <?cs if:errors.bounce_message ?><p class="field-error" id="error-bounce_message"><?cs var:errors.bounce_message ?></p><?cs /if ?>
+      <?cs call:field_error("bounce_message", errors.bounce_message) ?>
       <p class="help"><?cs var:_("Leave it empty for the default text, in the language of each domain's owner.") ?></p>
     </div>
     <div class="option">
-      <label class="check"><input type="radio" name="policy" value="forward"<?cs if:form.policy == "forward" ?> checked<?cs /if ?>>
-        <?cs var:_("Forward to address") ?></label>
+      <?cs call:radio("policy", "forward", form.policy, _("Forward to address")) ?>
       <input type="text" name="forward_address" aria-label="<?cs var:_("Forwarding address") ?>" maxlength="254" placeholder="catchall@{domain}" value="<?cs var:form.forward_address ?>"<?cs if:errors.forward_address ?> aria-invalid="true"<?cs /if ?>>
-      <?cs if:errors.forward_address ?><p class="field-error" id="error-forward_address"><?cs var:errors.forward_address ?></p><?cs /if ?>
+      <?cs call:field_error("forward_address", errors.forward_address) ?>
       <p class="help"><?cs var:_("{domain} stands for each domain's name: catchall@{domain} forwards to catchall at every selected domain.") ?>
       <?cs if:outgoing_control == 1 ?><strong id="outgoing-control"><?cs var:_("Outgoing mail control is on: the address must belong to each domain. A fixed address is refused for every domain but its own; the preview lists them.") ?></strong><?cs /if ?></p>
     </div>
     <div class="option">
-      <label class="check"><input type="radio" name="policy" value="redirect"<?cs if:form.policy == "redirect" ?> checked<?cs /if ?>>
-        <?cs var:_("Redirect to an external mail server with IP address") ?></label>
+      <?cs call:radio("policy", "redirect", form.policy, _("Redirect to an external mail server with IP address")) ?>
       <span class="inline">
         <input type="text" name="redirect_ip" aria-label="<?cs var:_("IP address of the external mail server") ?>" maxlength="48" value="<?cs var:form.redirect_ip ?>"<?cs if:errors.redirect_ip ?> aria-invalid="true"<?cs /if ?>>
         <label><?cs var:_("port") ?> <input type="text" name="redirect_port" inputmode="numeric" size="5" maxlength="5" value="<?cs var:form.redirect_port ?>"<?cs if:errors.redirect_port ?> aria-invalid="true"<?cs /if ?>></label>
       </span>
-      <?cs if:errors.redirect_ip ?><p class="field-error" id="error-redirect_ip"><?cs var:errors.redirect_ip ?></p><?cs /if ?>
-      <?cs if:errors.redirect_port ?><p class="field-error" id="error-redirect_port"><?cs var:errors.redirect_port ?></p><?cs /if ?>
+      <?cs call:field_error("redirect_ip", errors.redirect_ip) ?>
+      <?cs call:field_error("redirect_port", errors.redirect_port) ?>
     </div>
     <div class="option">
-      <label class="check"><input type="radio" name="policy" value="reject"<?cs if:form.policy == "reject" ?> checked<?cs /if ?>>
-        <?cs var:_("Reject") ?></label>
+      <?cs call:radio("policy", "reject", form.policy, _("Reject")) ?>
     </div>
     <p class="actions"><button type="submit" name="action" value="policy" id="preview-policy"><?cs var:_("Preview") ?></button></p>
   </fieldset>
@@ -166,27 +162,21 @@
       <p class="limit-title"><?cs var:_("Messages per hour for the domain") ?></p>
       <label class="check"><input type="radio" name="domain_limit_mode" value="keep"<?cs if:form.domain_limit_mode == "keep" || !form.domain_limit_mode ?> checked<?cs /if ?>>
         <?cs var:_("Leave as it is") ?></label>
-      <label class="check"><input type="radio" name="domain_limit_mode" value="default"<?cs if:form.domain_limit_mode == "default" ?> checked<?cs /if ?>>
-        <?cs var:_("Use the default") ?></label>
-      <label class="check"><input type="radio" name="domain_limit_mode" value="unlimited"<?cs if:form.domain_limit_mode == "unlimited" ?> checked<?cs /if ?>>
-        <?cs var:_("Unlimited") ?></label>
-      <label class="check"><input type="radio" name="domain_limit_mode" value="custom"<?cs if:form.domain_limit_mode == "custom" ?> checked<?cs /if ?>>
-        <?cs var:_("At most") ?></label>
+      <?cs call:radio("domain_limit_mode", "default", form.domain_limit_mode, _("Use the default")) ?>
+      <?cs call:radio("domain_limit_mode", "unlimited", form.domain_limit_mode, _("Unlimited")) ?>
+      <?cs call:radio("domain_limit_mode", "custom", form.domain_limit_mode, _("At most")) ?>
       <input type="text" name="domain_limit" inputmode="numeric" size="8" maxlength="7" aria-label="<?cs var:_("Messages per hour for the domain") ?>" value="<?cs var:form.domain_limit ?>"<?cs if:errors.domain_limit ?> aria-invalid="true"<?cs /if ?>>
-      <?cs if:errors.domain_limit ?><p class="field-error" id="error-domain_limit"><?cs var:errors.domain_limit ?></p><?cs /if ?>
+      <?cs call:field_error("domain_limit", errors.domain_limit) ?>
     </div>
     <div class="limit">
       <p class="limit-title"><?cs var:_("Messages per hour for each mailbox") ?></p>
       <label class="check"><input type="radio" name="mailbox_limit_mode" value="keep"<?cs if:form.mailbox_limit_mode == "keep" || !form.mailbox_limit_mode ?> checked<?cs /if ?>>
         <?cs var:_("Leave as it is") ?></label>
-      <label class="check"><input type="radio" name="mailbox_limit_mode" value="default"<?cs if:form.mailbox_limit_mode == "default" ?> checked<?cs /if ?>>
-        <?cs var:_("Use the default") ?></label>
-      <label class="check"><input type="radio" name="mailbox_limit_mode" value="unlimited"<?cs if:form.mailbox_limit_mode == "unlimited" ?> checked<?cs /if ?>>
-        <?cs var:_("Unlimited") ?></label>
-      <label class="check"><input type="radio" name="mailbox_limit_mode" value="custom"<?cs if:form.mailbox_limit_mode == "custom" ?> checked<?cs /if ?>>
-        <?cs var:_("At most") ?></label>
+      <?cs call:radio("mailbox_limit_mode", "default", form.mailbox_limit_mode, _("Use the default")) ?>
+      <?cs call:radio("mailbox_limit_mode", "unlimited", form.mailbox_limit_mode, _("Unlimited")) ?>
+      <?cs call:radio("mailbox_limit_mode", "custom", form.mailbox_limit_mode, _("At most")) ?>
       <input type="text" name="mailbox_limit" inputmode="numeric" size="8" maxlength="7" aria-label="<?cs var:_("Messages per hour for each mailbox") ?>" value="<?cs var:form.mailbox_limit ?>"<?cs if:errors.mailbox_limit ?> aria-invalid="true"<?cs /if ?>>
-      <?cs if:errors.mailbox_limit ?><p class="field-error" id="error-mailbox_limit"><?cs var:errors.mailbox_limit ?></p><?cs /if ?>
+      <?cs call:field_error("mailbox_limit", errors.mailbox_limit) ?>
     </div>
     <p class="actions"><button type="submit" name="action" value="limits" id="preview-limits"><?cs var:_("Preview") ?></button></p>
   </fieldset>

@@ -1,4 +1,4 @@
-<!DOCTYPE html>
+<?cs include:"form_macros.cs" ?><!DOCTYPE html>
 <html lang="<?cs var:lang ?>">
 <head>
 <meta charset="utf-8">
