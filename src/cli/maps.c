@@ -61,9 +61,8 @@ int cli_maps_build(struct cli *cli, int argc, char **argv)
 	run.opts.dir = a.dir;
 	run.opts.type = a.type;
 	run.opts.keep_sources = a.keep_sources;
-	run.opts.postmap = conf_get(cli->conf, "postmap", "/usr/sbin/postmap");
-	run.opts.postfix_conf = conf_get(cli->conf, "postfix_config_dir", NULL);
-	if ((lock = maps_lock(a.dir, run.error, sizeof(run.error))) < 0) {
+	if (maps_configure(&run, cli->conf, run.error, sizeof(run.error)) != 0 ||
+	    (lock = maps_lock(a.dir, run.error, sizeof(run.error))) < 0) {
 		fprintf(stderr, _("postpanel: %s\n"), run.error);
 		return 1;
 	}
@@ -74,6 +73,8 @@ int cli_maps_build(struct cli *cli, int argc, char **argv)
 		return 1;
 	}
 	close(lock);
+	if (run.note[0])
+		fprintf(stderr, _("postpanel: note: %s\n"), run.note);
 	printf(ngettext("Built the maps of generation %lld in %s (%zu domain).\n",
 			"Built the maps of generation %lld in %s (%zu domains).\n", run.domains),
 	       run.generation, a.dir, run.domains);

@@ -282,15 +282,10 @@ enum db_status db_maps_mailboxes(struct db *db, const char *const *names, size_t
 enum db_status db_maps_aliases(struct db *db, const char *const *names, size_t n, db_row_fn fn, void *ctx);
 enum db_status db_maps_changes(struct db *db, long long after, long long upto, db_row_fn fn, void *ctx);
 /*
- * For a full build, which renders virtual_mailbox_maps in a pass of its
- * own (compiled while the rest is read):
- * mailbox lines:  domain name, policy, local part (NULL: the domain's
- *                 wildcard) of every domain whose service is on
- * mailbox routes: domain id, local part of the mailboxes whose domain has
- *                 identity or transport lines (service on, not reject)
+ * Every mailbox of the domains whose service is on, for a full build,
+ * which starts with them: domain name, policy, local part.
  */
 enum db_status db_maps_mailbox_lines(struct db *db, db_row_fn fn, void *ctx);
-enum db_status db_maps_mailbox_routes(struct db *db, db_row_fn fn, void *ctx);
 
 /* The map daemon of node records itself, its progress and its failures. */
 enum db_status db_node_start(struct db *db, const char *node, long long *applied);

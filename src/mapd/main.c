@@ -77,6 +77,8 @@ static void step(struct daemon *d, int full)
 		(void)db_node_failed(d->db, d->node, d->run.generation, d->run.error);
 		return;
 	}
+	if (d->run.note[0])
+		log_warn("generation %lld: %s", d->run.generation, d->run.note);
 	if (d->run.generation == d->applied && !full)
 		return;
 	d->applied = d->run.generation;
@@ -132,8 +134,10 @@ int main(int argc, char **argv)
 		log_error("%s", err);
 		return 1;
 	}
-	d.run.opts.postmap = conf_get(conf, "postmap", "/usr/sbin/postmap");
-	d.run.opts.postfix_conf = conf_get(conf, "postfix_config_dir", NULL);
+	if (maps_configure(&d.run, conf, msg, sizeof(msg)) != 0) {
+		log_error("%s: %s", path, msg);
+		return 1;
+	}
 	d.heartbeat_ms = (int)conf_get_long(conf, "heartbeat_seconds", 5, 1, 300, &ok) * 1000;
 	if (!ok) {
 		log_error("%s: heartbeat_seconds must be 1..300", path);

@@ -10,6 +10,7 @@
 
 #include "i18n/i18n.h"
 #include "maps/build.h"
+#include "util/conf.h"
 #include "util/xalloc.h"
 
 #define FLUSH_AT (1 << 20)	/* bytes of rendered lines kept before writing */
@@ -203,42 +204,52 @@ static int render(struct snapshot *s, struct db *db, const char *const *names, s
 	return 0;
 }
 
-/* domain name, policy, local part (NULL: the domain's wildcard) */
+/* domain name, policy, local part (the domain's service is on) */
 static int on_mailbox_line(void *ctx, const char *const *c)
 {
 	struct snapshot *s = ctx;
 	struct map_domain d = { .name = c[0], .service = 1, .policy = POLICY_REJECT };
 
 	(void)mailcfg_policy_parse(c[1], &d.policy);
-	if ((c[2] ? map_render_mailbox(&s->out, &d, c[2]) : map_render_domain(&s->out, &d)) != 0)
+	if (map_render_mailbox(&s->out, &d, c[2]) != 0)
 		return refuse(s);
 	return flush(s, 0);
 }
 
+/* Writes out what is left of these maps and starts compiling them. */
+static int compile_now(struct snapshot *s, const enum map_id *ids, size_t n)
+{
+	if (flush(s, 1) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (mapdir_build_compile(s->build, ids[i], s->run->error, sizeof(s->run->error)) != 0)
+			return -1;
+	return 0;
+}
+
 /*
- * A full build renders virtual_mailbox_maps, by far the largest table,
- * in a first pass of its own and starts compiling it at once; the other
- * maps are read and rendered while it compiles.
+ * A full build starts with the mailboxes: virtual_mailbox_maps, by far
+ * the largest map, is streamed to postmap (see maps_full()), which can
+ * start at once. Then the domains, after which the domains and
+ * transport maps are complete and start compiling; aliases only add
+ * alias lines.
  */
 static int render_all(struct snapshot *s, struct db *db)
 {
+	static const enum map_id after_domains[] = { MAP_DOMAINS, MAP_TRANSPORT };
 	enum db_status st;
 
-	s->out.wanted = MAP_BIT(MAP_MAILBOXES);
-	if ((st = db_maps_mailbox_lines(db, on_mailbox_line, s)) != DB_OK)
+	if ((st = db_maps_mailbox_lines(db, on_mailbox_line, s)) != DB_OK ||
+	    (st = db_maps_domains(db, NULL, 0, on_domain, s)) != DB_OK)
 		return db_failed(s, db, st);
-	if (flush(s, 1) != 0 ||
-	    mapdir_build_compile(s->build, MAP_MAILBOXES, s->run->error, sizeof(s->run->error)) != 0)
+	if (compile_now(s, after_domains, 2) != 0)
 		return -1;
-	s->out.wanted = MAP_ALL & ~MAP_BIT(MAP_MAILBOXES);
-	if ((st = db_maps_domains(db, NULL, 0, on_domain, s)) != DB_OK ||
-	    (st = db_maps_mailbox_routes(db, on_mailbox, s)) != DB_OK ||
-	    (st = db_maps_aliases(db, NULL, 0, on_alias, s)) != DB_OK)
+	if ((st = db_maps_aliases(db, NULL, 0, on_alias, s)) != DB_OK)
 		return db_failed(s, db, st);
 	return 0;
 }
 
-int maps_full(struct db *db, struct maps_run *run)
+static int full_build(struct db *db, struct maps_run *run, int stream)
 {
 	struct snapshot s;
 	enum db_status st;
@@ -253,7 +264,9 @@ int maps_full(struct db *db, struct maps_run *run)
 		goto end;
 	}
 	s.build = mapdir_build_begin(&run->opts, run->error, sizeof(run->error));
-	if (s.build == NULL || render_all(&s, db) != 0) {
+	if (s.build == NULL ||
+	    (stream && mapdir_build_stream(s.build, MAP_MAILBOXES, run->error, sizeof(run->error)) != 0) ||
+	    render_all(&s, db) != 0) {
 		db_maps_end(db);
 		goto end;
 	}
@@ -267,6 +280,32 @@ int maps_full(struct db *db, struct maps_run *run)
 end:
 	snapshot_release(&s);
 	return rc;
+}
+
+int maps_full(struct db *db, struct maps_run *run)
+{
+	int rc = full_build(db, run, 1);
+
+	run->note[0] = '\0';
+	if (rc != MAPDIR_STREAM_FAILED)
+		return rc;
+	snprintf(run->note, sizeof(run->note), "streamed compile failed, built again from files"
+		 " (a larger lmdb_map_size avoids this): %s", run->error);
+	return full_build(db, run, 0);
+}
+
+int maps_configure(struct maps_run *run, const struct conf *conf, char *err, size_t errlen)
+{
+	int ok;
+
+	run->opts.postmap = conf_get(conf, "postmap", "/usr/sbin/postmap");
+	run->opts.postfix_conf = conf_get(conf, "postfix_config_dir", NULL);
+	run->opts.map_size = (unsigned long)conf_get_long(conf, "lmdb_map_size", 0, 0, 1L << 40, &ok);
+	if (!ok) {
+		snprintf(err, errlen, "lmdb_map_size must be a number of bytes (0: automatic)");
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- incremental updates ---- */

@@ -20,7 +20,9 @@
  *	0, or -1 with run->error set (a database failure, a value the
  *	renderer refused, a postmap failure); on failure the installed maps
  *	are the previous ones. run->full tells which way was taken and
- *	run->domains how many domains were rendered.
+ *	run->domains how many domains were rendered. When postmap failed on
+ *	the stream of virtual_mailbox_maps (see mapdir_build_stream()) and
+ *	the build was redone from files, run->note says so and why.
  *
  *	maps_lock() takes an exclusive lock on the map directory so that two
  *	builders never interleave; it returns the lock descriptor or -1.
@@ -40,7 +42,12 @@ struct maps_run {
 	size_t domains;
 	size_t lines;
 	char error[512];
+	char note[640];			/* set when a streamed build had to be redone */
 };
+
+struct conf;
+/* Fills run->opts from the configuration (postmap, postfix_config_dir, lmdb_map_size). */
+int maps_configure(struct maps_run *run, const struct conf *conf, char *err, size_t errlen);
 
 int maps_full(struct db *db, struct maps_run *run);
 int maps_update(struct db *db, struct maps_run *run, long long applied);

@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "maps/mapdir.h"
@@ -20,14 +22,32 @@
 /* Temporaries are named .pp-tmp.PID.NAME: a killed builder's never collide. */
 #define TMP_PREFIX ".pp-tmp."
 
+/*
+ * A streamed map: postmap compiles it from a named pipe (the map's
+ * temporary source path) while it is written. What postmap has not
+ * taken yet waits in pending, so that writing never blocks the reading
+ * of the database.
+ */
+struct stream {
+	int fd;				/* the pipe's write end (non-blocking), or -1 */
+	struct buf pending;
+	size_t sent;			/* bytes of pending already written */
+	int broken;			/* postmap went away */
+};
+
 struct mapdir_build {
 	struct mapdir_opts o;
+	char *conf;			/* the private configuration postmap gets */
 	int fd[MAP_COUNT];
 	char *src[MAP_COUNT];		/* temporary source files */
 	pid_t pid[MAP_COUNT];		/* postmap compiling it, once started */
 	int err_fd[MAP_COUNT];
+	struct stream *stream[MAP_COUNT];
 	int failed;
 };
+
+/* Room for the largest table without one restart: see private_conf(). */
+#define MAP_SIZE_MIN (256UL << 20)
 
 int mapdir_type_parse(const char *name, enum map_type *type)
 {
@@ -165,6 +185,112 @@ static void trim_newlines(struct buf *b)
 			b->data[i] = ' ';
 }
 
+/* The size of the largest live table in the directory. */
+static off_t largest_table(const struct mapdir_opts *o)
+{
+	off_t max = 0;
+
+	for (int i = 0; i < MAP_COUNT; i++) {
+		char *live = xasprintf("%s/%s", o->dir, map_name(i)), *table = table_of(o, live);
+		struct stat st;
+
+		if (map_is_postfix(i) && stat(table, &st) == 0 && st.st_size > max)
+			max = st.st_size;
+		free(live);
+		free(table);
+	}
+	return max;
+}
+
+/* The Postfix main.cf, or "" when there is none. */
+static void read_main_cf(const struct mapdir_opts *o, struct buf *text)
+{
+	char *path = xasprintf("%s/main.cf", o->postfix_conf ? o->postfix_conf : "/etc/postfix");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char chunk[4096];
+	ssize_t n;
+
+	while (fd >= 0 && (n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_append(text, chunk, (size_t)n);
+	if (fd >= 0)
+		close(fd);
+	free(path);
+}
+
+/* Whether the file at path holds exactly text. */
+static int same_contents(const char *path, const struct buf *text)
+{
+	struct buf old = BUF_INIT;
+	char chunk[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), same;
+
+	while (fd >= 0 && (n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_append(&old, chunk, (size_t)n);
+	if (fd >= 0)
+		close(fd);
+	same = fd >= 0 && old.len == text->len && memcmp(old.data, text->data, old.len) == 0;
+	buf_release(&old);
+	return same;
+}
+
+/*
+ * postmap starts an lmdb table at lmdb_map_size (16 MB by default) and,
+ * each time it fills up, doubles the size and starts again from the
+ * first line: a 65 MB table is written four times over, and a table fed
+ * through a pipe cannot be started again at all. So the builds run
+ * postmap with a configuration directory of their own: the Postfix
+ * main.cf, then an lmdb_map_size with room for four times the largest
+ * live table (a power of two, so that it rarely changes), unless the
+ * configuration sets one (map_size). The size only
+ * reserves address space; the file grows with its contents.
+ *
+ * The file is rewritten only when it changes, and dated back: Postfix
+ * waits for a main.cf changed within the last seconds to settle.
+ * Returns the directory, or NULL.
+ */
+static char *private_conf(const struct mapdir_opts *o, char *err, size_t errlen)
+{
+	char *dir = xasprintf("%s/.pp-postmap", o->dir);
+	char *tmp = xasprintf("%s/main.cf.%ld", dir, (long)getpid()), *to = xasprintf("%s/main.cf", dir);
+	unsigned long size = o->map_size ? o->map_size : MAP_SIZE_MIN;
+	unsigned long want = o->map_size ? 0 : (unsigned long)largest_table(o) * 4;
+	struct buf text = BUF_INIT;
+	int ok = 0;
+
+	while (size < want)
+		size *= 2;
+	read_main_cf(o, &text);
+	buf_appendf(&text, "\n# postpanel: room for its largest table without a restart\n"
+		    "lmdb_map_size = %lu\n", size);
+	if (same_contents(to, &text)) {
+		ok = 1;
+	} else if (mkdir(dir, 0755) == 0 || errno == EEXIST) {
+		int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		struct timespec past[2];
+
+		clock_gettime(CLOCK_REALTIME, &past[0]);
+		past[0].tv_sec -= 60;
+		past[1] = past[0];
+		if (out >= 0) {
+			int wrote = write_all(out, text.data, text.len) == 0 && futimens(out, past) == 0;
+
+			ok = (close(out) == 0) & wrote && rename(tmp, to) == 0;
+		}
+	}
+	if (!ok) {
+		fail(err, errlen, "%s: %s", to, strerror(errno));
+		unlink(tmp);
+	}
+	buf_release(&text);
+	free(tmp);
+	free(to);
+	if (ok)
+		return dir;
+	free(dir);
+	return NULL;
+}
+
 struct mapdir_build *mapdir_build_begin(const struct mapdir_opts *o, char *err, size_t errlen)
 {
 	struct mapdir_build *b = xcalloc(1, sizeof(*b));
@@ -172,6 +298,11 @@ struct mapdir_build *mapdir_build_begin(const struct mapdir_opts *o, char *err, 
 	b->o = *o;
 	for (int i = 0; i < MAP_COUNT; i++)
 		b->fd[i] = -1;
+	if ((b->conf = private_conf(o, err, errlen)) == NULL) {
+		free(b);
+		return NULL;
+	}
+	b->o.postfix_conf = b->conf;
 	for (int i = 0; i < MAP_COUNT; i++) {
 		b->src[i] = xasprintf("%s/" TMP_PREFIX "%ld.%s", o->dir, (long)getpid(), map_name(i));
 		b->fd[i] = open(b->src[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -184,23 +315,130 @@ struct mapdir_build *mapdir_build_begin(const struct mapdir_opts *o, char *err, 
 	return b;
 }
 
+static void stream_break(struct stream *st)
+{
+	if (st->fd >= 0)
+		close(st->fd);
+	st->fd = -1;
+	st->broken = 1;
+	buf_release(&st->pending);
+	st->sent = 0;
+}
+
+/* Writes what postmap can take now; with wait, all of it. */
+static void stream_push(struct stream *st, int wait)
+{
+	while (st->fd >= 0 && st->sent < st->pending.len) {
+		ssize_t n = write(st->fd, st->pending.data + st->sent, st->pending.len - st->sent);
+		struct pollfd pfd = { .fd = st->fd, .events = POLLOUT };
+
+		if (n > 0)
+			st->sent += (size_t)n;
+		else if (n < 0 && errno == EAGAIN && wait)
+			poll(&pfd, 1, -1);
+		else if (n < 0 && errno == EAGAIN)
+			return;
+		else if (!(n < 0 && errno == EINTR))
+			stream_break(st);	/* EPIPE: postmap gave up; its output says why */
+	}
+	if (st->sent == st->pending.len) {
+		buf_reset(&st->pending);
+		st->sent = 0;
+	}
+}
+
 int mapdir_build_write(struct mapdir_build *b, enum map_id id, const char *data, size_t len)
 {
-	if (b->failed || write_all(b->fd[id], data, len) != 0) {
-		b->failed = errno ? errno : EIO;
-		return -1;
+	struct stream *st = b->stream[id];
+
+	if (st == NULL) {
+		if (b->failed || write_all(b->fd[id], data, len) != 0) {
+			b->failed = errno ? errno : EIO;
+			return -1;
+		}
+		return 0;
 	}
+	if (st->broken)
+		return 0;	/* the commit reports it */
+	if (st->sent == st->pending.len) {
+		/* Nothing waiting: what the pipe takes now need not be copied. */
+		ssize_t n = write(st->fd, data, len);
+
+		if (n > 0) {
+			data += n;
+			len -= (size_t)n;
+		} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			stream_break(st);
+			return 0;
+		}
+	}
+	/* Moving what is left costs less than what was sent: linear overall. */
+	if (st->sent > ((size_t)1 << 20) && st->sent > st->pending.len / 2) {
+		st->pending.len -= st->sent;
+		memmove(st->pending.data, st->pending.data + st->sent, st->pending.len + 1);
+		st->sent = 0;
+	}
+	buf_append(&st->pending, data, len);
+	stream_push(st, 0);
+	return 0;
+}
+
+int mapdir_build_stream(struct mapdir_build *b, enum map_id id, char *err, size_t errlen)
+{
+	struct stream *st;
+	char *spec;
+	const char *args[2];
+
+	if (b->o.keep_sources)
+		return 0;	/* kept sources are files */
+	st = xcalloc(1, sizeof(*st));
+	st->fd = -1;
+	b->stream[id] = st;
+	/* The source is a pipe, not a file. */
+	close(b->fd[id]);
+	b->fd[id] = -1;
+	unlink(b->src[id]);
+	if (mkfifo(b->src[id], 0600) != 0)
+		return fail(err, errlen, "%s: %s", b->src[id], strerror(errno));
+	spec = xasprintf("%s:%s", mapdir_type_name(b->o.type), b->src[id]);
+	args[0] = spec;
+	args[1] = NULL;
+	b->pid[id] = spawn_postmap(&b->o, args, NULL, &b->err_fd[id]);
+	free(spec);
+	if (b->pid[id] < 0) {
+		b->pid[id] = 0;
+		return fail(err, errlen, "cannot run %s: %s", b->o.postmap, strerror(errno));
+	}
+	/* The write end opens (ENXIO until then) once postmap has opened the pipe. */
+	for (int tries = 0; (st->fd = open(b->src[id], O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0; tries++) {
+		if (errno != ENXIO || tries == 10000 || waitpid(b->pid[id], NULL, WNOHANG) != 0) {
+			/* The commit reports postmap's failure. */
+			kill(b->pid[id], SIGKILL);
+			stream_break(st);
+			return 0;
+		}
+		usleep(1000);
+	}
+	(void)fcntl(st->fd, F_SETPIPE_SZ, 1 << 20);
 	return 0;
 }
 
 static void remove_temporaries(struct mapdir_build *b)
 {
 	for (int i = 0; i < MAP_COUNT; i++) {
+		struct stream *st = b->stream[i];
 		char *table;
 
 		if (b->fd[i] >= 0)
 			close(b->fd[i]);
 		b->fd[i] = -1;
+		if (st) {
+			if (st->fd >= 0)
+				close(st->fd);
+			buf_release(&st->pending);
+			free(st);
+			b->stream[i] = NULL;
+		}
 		if (b->src[i] == NULL)
 			continue;
 		unlink(b->src[i]);
@@ -226,6 +464,7 @@ void mapdir_build_abort(struct mapdir_build *b)
 	remove_temporaries(b);
 	for (int i = 0; i < MAP_COUNT; i++)
 		free(b->src[i]);
+	free(b->conf);
 	free(b);
 }
 
@@ -251,7 +490,7 @@ static int start_compile(struct mapdir_build *b, enum map_id id, char *err, size
 		if (bad)
 			return fail(err, errlen, "%s: %s", b->src[id], strerror(errno));
 	}
-	if (!map_is_postfix(id) || b->pid[id] > 0)
+	if (!map_is_postfix(id) || b->pid[id] > 0 || b->stream[id])
 		return 0;
 	spec = xasprintf("%s:%s", mapdir_type_name(b->o.type), b->src[id]);
 	args[0] = spec;
@@ -272,6 +511,19 @@ int mapdir_build_compile(struct mapdir_build *b, enum map_id id, char *err, size
 	return start_compile(b, id, err, errlen);
 }
 
+/*
+ * Waits for the postmap compiling map i. Any output is a failure:
+ * postmap only warns, and exits 0, when it drops a line (for instance
+ * one that is not UTF-8).
+ */
+static int compiled(struct mapdir_build *b, int i, struct buf *out)
+{
+	int ok = finish_postmap(b->pid[i], b->err_fd[i], out) == 0 && out->len == 0;
+
+	b->pid[i] = 0;
+	return ok;
+}
+
 /* Starts whatever is not compiling yet (all at once) and waits for all. */
 static int compile_all(struct mapdir_build *b, char *err, size_t errlen)
 {
@@ -280,19 +532,23 @@ static int compile_all(struct mapdir_build *b, char *err, size_t errlen)
 	for (int i = 0; i < MAP_COUNT && rc == 0; i++)
 		rc = start_compile(b, i, err, errlen);
 	for (int i = 0; i < MAP_COUNT; i++) {
+		if (b->stream[i] && b->stream[i]->fd >= 0) {
+			stream_push(b->stream[i], 1);
+			close(b->stream[i]->fd);	/* end of input */
+			b->stream[i]->fd = -1;
+		}
+	}
+	for (int i = 0; i < MAP_COUNT; i++) {
 		struct buf out = BUF_INIT;
 
 		if (b->pid[i] <= 0)
 			continue;
-		/*
-		 * Any output is a failure: postmap only warns, and exits 0, when
-		 * it drops a line (for instance one that is not UTF-8).
-		 */
-		if ((finish_postmap(b->pid[i], b->err_fd[i], &out) != 0 || out.len > 0) && rc == 0) {
+		if (!compiled(b, i, &out) && rc == 0) {
 			trim_newlines(&out);
 			rc = fail(err, errlen, "postmap %s failed: %s", map_name(i), buf_cstr(&out));
+			if (b->stream[i])
+				rc = MAPDIR_STREAM_FAILED;
 		}
-		b->pid[i] = 0;
 		buf_release(&out);
 	}
 	return rc;
@@ -306,8 +562,9 @@ int mapdir_build_commit(struct mapdir_build *b, char *err, size_t errlen)
 		fail(err, errlen, "writing the maps in %s: %s", b->o.dir, strerror(b->failed));
 		goto end;
 	}
-	if (compile_all(b, err, errlen) != 0)
+	if ((rc = compile_all(b, err, errlen)) != 0)
 		goto end;
+	rc = -1;
 	for (int k = 0; k < MAP_COUNT; k++) {
 		enum map_id id = install_order[k];
 		char *from = map_is_postfix(id) ? table_of(&b->o, b->src[id]) : xstrdup(b->src[id]);

@@ -15,6 +15,16 @@
  *	untouched. The nginx webmail map is a plain file replaced the same
  *	way. mapdir_build_abort() gives up a build (accepts NULL).
  *
+ *	mapdir_build_stream(), called before the first write of a map, has
+ *	postmap compile that map from a named pipe while it is written
+ *	(unless keep_sources is set). If that compile fails, the commit
+ *	returns MAPDIR_STREAM_FAILED: build again without streaming, which
+ *	tells a fault of the data from one of the pipe (postmap restarts a
+ *	table that outgrows lmdb_map_size from its first line, which a pipe
+ *	cannot do). Builds run postmap with a configuration directory of
+ *	their own, DIR/.pp-postmap: the Postfix main.cf and an lmdb_map_size
+ *	large enough that postmap should never have to restart.
+ *
  *	mapdir_update() changes an lmdb table in place through postmap's own
  *	transactions: "postmap -i -r" inserts or replaces the lines given,
  *	then "postmap -d -" removes the keys given (LMDB readers see the
@@ -37,12 +47,15 @@
 
 enum map_type { MAP_TYPE_LMDB, MAP_TYPE_CDB };
 
+#define MAPDIR_STREAM_FAILED (-2)
+
 struct mapdir_opts {
 	const char *dir;
 	enum map_type type;
 	const char *postmap;		/* path of postmap(1) */
 	const char *postfix_conf;	/* postmap -c DIR, or NULL for the default */
 	int keep_sources;		/* full builds also leave NAME.source (for humans, benchmarks) */
+	unsigned long map_size;		/* lmdb_map_size of full builds; 0: chosen from the tables */
 };
 
 int mapdir_type_parse(const char *name, enum map_type *type);
@@ -51,6 +64,7 @@ const char *mapdir_type_name(enum map_type type);
 struct mapdir_build;
 
 struct mapdir_build *mapdir_build_begin(const struct mapdir_opts *o, char *err, size_t errlen);
+int mapdir_build_stream(struct mapdir_build *b, enum map_id id, char *err, size_t errlen);
 int mapdir_build_write(struct mapdir_build *b, enum map_id id, const char *data, size_t len);
 /* Starts compiling one map whose source is complete, while others are written. */
 int mapdir_build_compile(struct mapdir_build *b, enum map_id id, char *err, size_t errlen);

@@ -99,17 +99,42 @@ int map_line(struct map_set *s, enum map_id id, const char *key, const char *val
 	return 0;
 }
 
+/*
+ * Joins the NULL-terminated parts into out (size cap); 0, or -1 when
+ * they do not fit. A full build joins millions: cheaper than snprintf().
+ */
+static int join(char *out, size_t cap, const char *const *parts)
+{
+	size_t len = 0;
+
+	for (; *parts; parts++) {
+		size_t n = strlen(*parts);
+
+		if (len + n >= cap)
+			return -1;
+		memcpy(out + len, *parts, n);
+		len += n;
+	}
+	out[len] = '\0';
+	return 0;
+}
+
+static int too_long(struct map_set *s, enum map_id id, const char *domain)
+{
+	char d[SHOWN];
+
+	snprintf(s->error, sizeof(s->error), "%s: address too long in %s", names[id], shown(d, domain));
+	return -1;
+}
+
 /* key = local@domain, checked by map_line() like any other key. */
 static int address_line(struct map_set *s, enum map_id id, const char *local, const char *domain,
 			const char *value)
 {
-	char key[MAP_KEY_MAX + 2], d[SHOWN];
+	char key[MAP_KEY_MAX + 2];
 
-	if ((size_t)snprintf(key, sizeof(key), "%s@%s", local, domain) >= sizeof(key)) {
-		snprintf(s->error, sizeof(s->error), "%s: address too long in %s", names[id],
-			 shown(d, domain));
-		return -1;
-	}
+	if (join(key, sizeof(key), (const char *const[]){ local, "@", domain, NULL }) != 0)
+		return too_long(s, id, domain);
 	return map_line(s, id, key, value);
 }
 
@@ -185,11 +210,15 @@ int map_render_mailbox(struct map_set *s, const struct map_domain *d, const char
 			 names[MAP_MAILBOXES], shown(lp, local_part), shown(dn, d->name));
 		return -1;
 	}
-	snprintf(value, sizeof(value), "%s/%s/", d->name, local_part);
-	if (wanted(s, MAP_MAILBOXES) && address_line(s, MAP_MAILBOXES, local_part, d->name, value) != 0)
-		return -1;
+	if (wanted(s, MAP_MAILBOXES)) {
+		if (join(value, sizeof(value), (const char *const[]){ d->name, "/", local_part, "/", NULL }) != 0)
+			return too_long(s, MAP_MAILBOXES, d->name);
+		if (address_line(s, MAP_MAILBOXES, local_part, d->name, value) != 0)
+			return -1;
+	}
 	if (wanted(s, MAP_ALIASES) && d->policy == POLICY_FORWARD) {
-		snprintf(value, sizeof(value), "%s@%s", local_part, d->name);
+		if (join(value, sizeof(value), (const char *const[]){ local_part, "@", d->name, NULL }) != 0)
+			return too_long(s, MAP_ALIASES, d->name);
 		if (map_line(s, MAP_ALIASES, value, value) != 0)
 			return -1;
 	}

@@ -239,7 +239,14 @@ static long printable_chars(const char *s)
 
 	while (*p) {
 		unsigned cp;
-		size_t n = utf8_decode(p, &cp);
+		size_t n;
+
+		if (*p >= 0x20 && *p < 0x7f) {	/* printable ASCII: most of it */
+			p++;
+			chars++;
+			continue;
+		}
+		n = utf8_decode(p, &cp);
 
 		if (n == 0)
 			return -1;

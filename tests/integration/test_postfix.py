@@ -265,6 +265,34 @@ class T3Robustness(unittest.TestCase):
         self.assertEqual(STACK.sql("SELECT error IS NULL FROM map_nodes WHERE name = 'local'"), [["t"]])
         self.assertEqual(rcpt("nobody@" + d), "550 5.1.1 <nobody@%s>: Recipient address rejected: Mended" % d)
 
+    def test_streamed_build_is_redone_from_files(self):
+        """virtual_mailbox_maps is compiled from a pipe while it is read.
+        With an lmdb_map_size too small for it, postmap gives up on the
+        pipe (it restarts a table that outgrows its size from the first
+        line, which only a file allows): the build is redone from files,
+        says so, and installs the same tables as the daemon's."""
+        STACK.sql("INSERT INTO domains (name, owner_id) SELECT 'stream' || g || '.test', id"
+                  " FROM accounts, generate_series(1, 300) g WHERE login = :'v1'", CUSTOMER[0])
+        STACK.sql("INSERT INTO mailboxes (domain_id, local_part) SELECT d.id, 'user' || g"
+                  " FROM domains d, generate_series(1, 10) g WHERE d.name LIKE 'stream%'")
+        STACK.wait_applied()
+        small = os.path.join(STACK.dir, "etc", "small-map-size.conf")
+        with open(STACK.conf) as src, open(small, "w") as dst:
+            dst.write(src.read() + "\nlmdb_map_size = 65536\n")
+        out = os.path.join(STACK.dir, "stream-maps")
+        os.makedirs(out, exist_ok=True)
+        p = subprocess.run([os.path.join(harness.BUILDDIR, "postpanel"), "-c", small, "maps", "build",
+                            "--dir", out], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("built again from files", p.stderr)
+        self.assertIn("postmap virtual_mailbox_maps failed", p.stderr)
+        self.assertEqual(dump_maps(out), dump_maps(STACK.map_dir))
+        # The size chosen from the tables leaves room: streamed, no note.
+        p = cli("maps", "build", "--dir", out)
+        self.assertEqual(p.stderr, "")
+        self.assertEqual(dump_maps(out), dump_maps(STACK.map_dir))
+        self.assertEqual([f for f in os.listdir(out) if f.startswith(".pp-tmp.")], [])
+
     def test_killed_mapd_never_leaves_a_missing_key(self):
         """SIGKILL mapd at random points of >= 50 rebuilds while postmap -q
         polls a sentinel key: always the old or the new value."""
