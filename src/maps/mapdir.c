@@ -383,11 +383,24 @@ int mapdir_build_write(struct mapdir_build *b, enum map_id id, const char *data,
 	return 0;
 }
 
+/* Starts postmap on the map's temporary source (a file or a pipe). */
+static int spawn_compile(struct mapdir_build *b, enum map_id id, char *err, size_t errlen)
+{
+	char *spec = xasprintf("%s:%s", mapdir_type_name(b->o.type), b->src[id]);
+	const char *args[2] = { spec, NULL };
+
+	b->pid[id] = spawn_postmap(&b->o, args, NULL, &b->err_fd[id]);
+	free(spec);
+	if (b->pid[id] < 0) {
+		b->pid[id] = 0;
+		return fail(err, errlen, "cannot run %s: %s", b->o.postmap, strerror(errno));
+	}
+	return 0;
+}
+
 int mapdir_build_stream(struct mapdir_build *b, enum map_id id, char *err, size_t errlen)
 {
 	struct stream *st;
-	char *spec;
-	const char *args[2];
 
 	if (b->o.keep_sources)
 		return 0;	/* kept sources are files */
@@ -400,15 +413,8 @@ int mapdir_build_stream(struct mapdir_build *b, enum map_id id, char *err, size_
 	unlink(b->src[id]);
 	if (mkfifo(b->src[id], 0600) != 0)
 		return fail(err, errlen, "%s: %s", b->src[id], strerror(errno));
-	spec = xasprintf("%s:%s", mapdir_type_name(b->o.type), b->src[id]);
-	args[0] = spec;
-	args[1] = NULL;
-	b->pid[id] = spawn_postmap(&b->o, args, NULL, &b->err_fd[id]);
-	free(spec);
-	if (b->pid[id] < 0) {
-		b->pid[id] = 0;
-		return fail(err, errlen, "cannot run %s: %s", b->o.postmap, strerror(errno));
-	}
+	if (spawn_compile(b, id, err, errlen) != 0)
+		return -1;
 	/* The write end opens (ENXIO until then) once postmap has opened the pipe. */
 	for (int tries = 0; (st->fd = open(b->src[id], O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0; tries++) {
 		if (errno != ENXIO || tries == 10000 || waitpid(b->pid[id], NULL, WNOHANG) != 0) {
@@ -476,9 +482,6 @@ static const enum map_id install_order[MAP_COUNT] = {
 /* Closes a map's source and starts postmap on it in the background. */
 static int start_compile(struct mapdir_build *b, enum map_id id, char *err, size_t errlen)
 {
-	char *spec;
-	const char *args[2];
-
 	if (b->fd[id] >= 0) {
 		/*
 		 * Sources postmap compiles are read back from the page cache and
@@ -492,16 +495,7 @@ static int start_compile(struct mapdir_build *b, enum map_id id, char *err, size
 	}
 	if (!map_is_postfix(id) || b->pid[id] > 0 || b->stream[id])
 		return 0;
-	spec = xasprintf("%s:%s", mapdir_type_name(b->o.type), b->src[id]);
-	args[0] = spec;
-	args[1] = NULL;
-	b->pid[id] = spawn_postmap(&b->o, args, NULL, &b->err_fd[id]);
-	free(spec);
-	if (b->pid[id] < 0) {
-		b->pid[id] = 0;
-		return fail(err, errlen, "cannot run %s: %s", b->o.postmap, strerror(errno));
-	}
-	return 0;
+	return spawn_compile(b, id, err, errlen);
 }
 
 int mapdir_build_compile(struct mapdir_build *b, enum map_id id, char *err, size_t errlen)
