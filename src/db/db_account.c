@@ -140,12 +140,8 @@ static const struct db_stmt stmt_session_create = {
 	" VALUES (sha256(convert_to($1, 'UTF8')), $2, $3, now() + interval '8 hours')"
 };
 
-const struct db_stmt db_stmt_session_get = {
-	"session_get",
-	"SELECT a.id, a.login, a.role, coalesce(a.language, ''), s.csrf_token,"
-	"       s.seen_at < now() - interval '5 minutes', ss.default_language"
-	"  FROM sessions s JOIN accounts a ON a.id = s.account_id CROSS JOIN server_settings ss"
-	" WHERE s.token_hash = sha256(convert_to($1, 'UTF8')) AND s.expires_at > now()"
+static const struct db_stmt stmt_session_get = {
+	"session_get", SESSION_SELECT SESSION_FROM SESSION_WHERE("$1")
 };
 
 static const struct db_stmt stmt_session_touch = {
@@ -179,24 +175,23 @@ enum db_status db_session_get(struct db *db, const char *token, struct session_i
 {
 	const char *params[1] = { token };
 	enum db_status st;
-	PGresult *res = db_exec(db, &db_stmt_session_get, 1, params, &st);
+	PGresult *res = db_exec(db, &stmt_session_get, 1, params, &st);
 
 	if (res == NULL)
 		return st;
-	return db_session_from_result(db, res, token, who);
+	st = db_session_from_row(db, res, token, who);
+	PQclear(res);
+	return st;
 }
 
-/* Reads a session_get result (and clears it); touches the session when due. */
-enum db_status db_session_from_result(struct db *db, PGresult *res, const char *token,
-				      struct session_info *who)
+enum db_status db_session_from_row(struct db *db, const PGresult *res, const char *token,
+				   struct session_info *who)
 {
 	const char *params[1] = { token };
 	enum db_status st = DB_OK;
 
-	if (PQntuples(res) != 1) {
-		PQclear(res);
+	if (PQntuples(res) < 1)
 		return DB_NOTFOUND;
-	}
 	memset(who, 0, sizeof(*who));
 	who->account_id = db_col_ll(res, 0, 0);
 	db_col_copy(res, 0, 1, who->login, sizeof(who->login));
@@ -207,7 +202,6 @@ enum db_status db_session_from_result(struct db *db, PGresult *res, const char *
 	/* Extend the idle timeout at most every five minutes, not per request. */
 	if (db_col_bool(res, 0, 5))
 		st = db_run(db, &stmt_session_touch, 1, params);
-	PQclear(res);
 	return st;
 }
 

@@ -22,15 +22,6 @@ struct db_stmt {
 
 PGresult *db_exec(struct db *db, const struct db_stmt *stmt, int nparams,
 		  const char *const *params, enum db_status *st);
-/*
- * Runs two prepared statements that do not depend on each other in one
- * round trip (libpq pipeline mode); falls back to db_exec() one after the
- * other when anything is unusual. Each result as db_exec() gives it.
- * Returns 0 when both succeeded.
- */
-int db_exec2(struct db *db, const struct db_stmt *a, int na, const char *const *pa,
-	     const struct db_stmt *b, int nb, const char *const *pb, PGresult **ra, PGresult **rb,
-	     enum db_status *st_a, enum db_status *st_b);
 /* Runs one statement and only reports its status. */
 enum db_status db_run(struct db *db, const struct db_stmt *stmt, int nparams,
 		      const char *const *params);
@@ -92,10 +83,25 @@ char *db_like_pattern(const char *s);
 
 void db_apply_status_parse(const char *column, struct apply_status *out);
 
-/* The session lookup (db_account.c), for statements read along with it. */
-extern const struct db_stmt db_stmt_session_get;
-enum db_status db_session_from_result(struct db *db, PGresult *res, const char *token,
-				      struct session_info *who);
+/*
+ * The session lookup (db_account.c), for statements that read a session
+ * and more in one: DB_SESSION_COLS columns, and its tables.
+ */
+#define SESSION_SELECT \
+	"SELECT a.id, a.login, a.role, coalesce(a.language, ''), s.csrf_token," \
+	"       s.seen_at < now() - interval '5 minutes', ss.default_language"
+#define SESSION_FROM \
+	"  FROM sessions s JOIN accounts a ON a.id = s.account_id CROSS JOIN server_settings ss"
+#define SESSION_WHERE(token) \
+	" WHERE s.token_hash = sha256(convert_to(" token ", 'UTF8')) AND s.expires_at > now()"
+/*
+ * Reads the session from the first columns of row 0 of a result (those of
+ * session_get, which other statements may start with), touches it when
+ * due; DB_NOTFOUND when there is no row. The caller clears the result.
+ */
+#define DB_SESSION_COLS 7
+enum db_status db_session_from_row(struct db *db, const PGresult *res, const char *token,
+				   struct session_info *who);
 
 /* The $2 and $3 parameters of OWNED_BY_CALLER; id must hold 24 bytes. */
 void db_actor_params(const struct actor *actor, char *id, const char **role);

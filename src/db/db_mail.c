@@ -8,7 +8,7 @@
 #include "db/db_internal.h"
 #include "util/xalloc.h"
 
-static enum db_status view_from_result(PGresult *res, struct mail_view *v);
+static enum db_status view_read(const PGresult *res, int c0, struct mail_view *v);
 
 #define MAIL_SELECT \
 	"SELECT d.id, d.name, o.login, coalesce(o.language, ss.default_language)," \
@@ -17,7 +17,8 @@ static enum db_status view_from_result(PGresult *res, struct mail_view *v);
 	"       m.domain_limit_mode, m.domain_limit, m.mailbox_limit_mode, m.mailbox_limit," \
 	"       m.version, to_char(m.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')," \
 	"       u.login, ss.outgoing_control, coalesce(ss.default_domain_limit, 0)," \
-	"       coalesce(ss.default_mailbox_limit, 0), w.name, w.label, w.installed, st.nodes" \
+	"       coalesce(ss.default_mailbox_limit, 0), w.name, w.label, w.installed, st.nodes," \
+	"       w.sort AS webmail_sort, w.name AS webmail_name" \
 	"  FROM domains d" \
 	"  JOIN mail_settings m ON m.domain_id = d.id" \
 	"  JOIN accounts o ON o.id = d.owner_id" \
@@ -32,19 +33,17 @@ static const struct db_stmt stmt_mail_get = {
 };
 
 /*
- * The same, for the caller of a session cookie ($2): it runs together
- * with the session lookup, in one round trip, and checks role and
- * ownership through the session itself.
+ * The session of a cookie ($2) and, when its account may see it, the
+ * domain ($1), in one statement: the session's columns, then the
+ * domain's (NULL when it is not there or not the caller's).
  */
 static const struct db_stmt stmt_mail_get_session = {
 	"mail_get_session",
-	MAIL_SELECT
-	" WHERE d.name = $1 AND EXISTS ("
-	"       SELECT 1 FROM sessions s JOIN accounts a ON a.id = s.account_id"
-	"        WHERE s.token_hash = sha256(convert_to($2, 'UTF8')) AND s.expires_at > now()"
-	"          AND (a.role = 'admin' OR (a.role = 'reseller' AND d.reseller_id = a.id)"
-	"               OR (a.role = 'customer' AND d.owner_id = a.id)))"
-	" ORDER BY w.sort, w.name"
+	SESSION_SELECT ", x.*" SESSION_FROM
+	"  LEFT JOIN LATERAL (" MAIL_SELECT
+	"       WHERE d.name = $1 AND (a.role = 'admin' OR (a.role = 'reseller' AND d.reseller_id = a.id)"
+	"             OR (a.role = 'customer' AND d.owner_id = a.id))) x ON true"
+	SESSION_WHERE("$2") " ORDER BY x.webmail_sort, x.webmail_name"
 };
 
 enum db_status db_mail_get(struct db *db, const struct actor *actor, const char *domain,
@@ -60,72 +59,64 @@ enum db_status db_mail_get(struct db *db, const struct actor *actor, const char 
 	res = db_exec(db, &stmt_mail_get, 3, params, &st);
 	if (res == NULL)
 		return st;
-	return view_from_result(res, v);
+	st = PQntuples(res) > 0 ? view_read(res, 0, v) : DB_NOTFOUND;
+	PQclear(res);
+	return st;
 }
 
 enum db_status db_mail_get_session(struct db *db, const char *token, const char *domain,
 				   struct session_info *who, struct mail_view *v,
 				   enum db_status *mail_st)
 {
-	const char *sp[1] = { token }, *mp[2] = { domain, token };
-	PGresult *sres, *mres;
+	const char *params[2] = { domain, token };
+	PGresult *res;
 	enum db_status st;
 
 	memset(v, 0, sizeof(*v));
 	*mail_st = DB_ERROR;
-	db_exec2(db, &db_stmt_session_get, 1, sp, &stmt_mail_get_session, 2, mp, &sres, &mres,
-		 &st, mail_st);
-	if (sres == NULL) {
-		PQclear(mres);
+	if ((res = db_exec(db, &stmt_mail_get_session, 2, params, &st)) == NULL)
 		return st;
-	}
-	st = db_session_from_result(db, sres, token, who);
-	if (st != DB_OK || mres == NULL) {
-		PQclear(mres);
-		return st;
-	}
-	*mail_st = view_from_result(mres, v);
-	return DB_OK;
+	st = db_session_from_row(db, res, token, who);
+	if (st == DB_OK)
+		*mail_st = PQgetisnull(res, 0, DB_SESSION_COLS) ? DB_NOTFOUND
+							       : view_read(res, DB_SESSION_COLS, v);
+	PQclear(res);
+	return st;
 }
 
-/* Reads a mail_get result (and clears it). */
-static enum db_status view_from_result(PGresult *res, struct mail_view *v)
+/* Reads the columns of MAIL_SELECT, from column c0 on, into v. */
+static enum db_status view_read(const PGresult *res, int c0, struct mail_view *v)
 {
-	if (PQntuples(res) < 1) {
-		PQclear(res);
-		return DB_NOTFOUND;
-	}
-	v->domain_id = db_col_ll(res, 0, 0);
-	v->name = db_col_dup(res, 0, 1);
-	v->owner = db_col_dup(res, 0, 2);
-	v->owner_language = db_col_dup(res, 0, 3);
-	v->s.service = db_col_bool(res, 0, 4);
-	if (mailcfg_policy_parse(PQgetvalue(res, 0, 5), &v->s.policy) != 0)
+	v->domain_id = db_col_ll(res, 0, c0 + 0);
+	v->name = db_col_dup(res, 0, c0 + 1);
+	v->owner = db_col_dup(res, 0, c0 + 2);
+	v->owner_language = db_col_dup(res, 0, c0 + 3);
+	v->s.service = db_col_bool(res, 0, c0 + 4);
+	if (mailcfg_policy_parse(PQgetvalue(res, 0, c0 + 5), &v->s.policy) != 0)
 		v->s.policy = POLICY_REJECT;
-	v->s.bounce_message = db_col_dup(res, 0, 6);
-	v->s.forward_address = db_col_dup(res, 0, 7);
-	v->s.redirect_ip = db_col_dup(res, 0, 8);
-	v->s.redirect_port = (int)db_col_ll(res, 0, 9);
-	v->s.webmail = db_col_dup(res, 0, 10);
-	mailcfg_limit_mode_parse(PQgetvalue(res, 0, 11), &v->s.domain_limit_mode);
-	v->s.domain_limit = (int)db_col_ll(res, 0, 12);
-	mailcfg_limit_mode_parse(PQgetvalue(res, 0, 13), &v->s.mailbox_limit_mode);
-	v->s.mailbox_limit = (int)db_col_ll(res, 0, 14);
-	v->version = db_col_ll(res, 0, 15);
-	v->updated_at = db_col_dup(res, 0, 16);
-	v->updated_by = db_col_dup(res, 0, 17);
-	v->outgoing_control = db_col_bool(res, 0, 18);
-	v->default_domain_limit = (int)db_col_ll(res, 0, 19);
-	v->default_mailbox_limit = (int)db_col_ll(res, 0, 20);
-	db_apply_status_parse(PQgetisnull(res, 0, 24) ? NULL : PQgetvalue(res, 0, 24), &v->apply);
-	v->webmails.n = PQgetisnull(res, 0, 21) ? 0 : (size_t)PQntuples(res);
+	v->s.bounce_message = db_col_dup(res, 0, c0 + 6);
+	v->s.forward_address = db_col_dup(res, 0, c0 + 7);
+	v->s.redirect_ip = db_col_dup(res, 0, c0 + 8);
+	v->s.redirect_port = (int)db_col_ll(res, 0, c0 + 9);
+	v->s.webmail = db_col_dup(res, 0, c0 + 10);
+	mailcfg_limit_mode_parse(PQgetvalue(res, 0, c0 + 11), &v->s.domain_limit_mode);
+	v->s.domain_limit = (int)db_col_ll(res, 0, c0 + 12);
+	mailcfg_limit_mode_parse(PQgetvalue(res, 0, c0 + 13), &v->s.mailbox_limit_mode);
+	v->s.mailbox_limit = (int)db_col_ll(res, 0, c0 + 14);
+	v->version = db_col_ll(res, 0, c0 + 15);
+	v->updated_at = db_col_dup(res, 0, c0 + 16);
+	v->updated_by = db_col_dup(res, 0, c0 + 17);
+	v->outgoing_control = db_col_bool(res, 0, c0 + 18);
+	v->default_domain_limit = (int)db_col_ll(res, 0, c0 + 19);
+	v->default_mailbox_limit = (int)db_col_ll(res, 0, c0 + 20);
+	db_apply_status_parse(PQgetisnull(res, 0, c0 + 24) ? NULL : PQgetvalue(res, 0, c0 + 24), &v->apply);
+	v->webmails.n = PQgetisnull(res, 0, c0 + 21) ? 0 : (size_t)PQntuples(res);
 	v->webmails.items = xcalloc(v->webmails.n, sizeof(*v->webmails.items));
 	for (size_t i = 0; i < v->webmails.n; i++) {
-		v->webmails.items[i].name = db_col_dup(res, (int)i, 21);
-		v->webmails.items[i].label = db_col_dup(res, (int)i, 22);
-		v->webmails.items[i].installed = db_col_bool(res, (int)i, 23);
+		v->webmails.items[i].name = db_col_dup(res, (int)i, c0 + 21);
+		v->webmails.items[i].label = db_col_dup(res, (int)i, c0 + 22);
+		v->webmails.items[i].installed = db_col_bool(res, (int)i, c0 + 23);
 	}
-	PQclear(res);
 	return DB_OK;
 }
 
