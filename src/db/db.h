@@ -283,7 +283,9 @@ enum db_status db_maps_aliases(struct db *db, const char *const *names, size_t n
 enum db_status db_maps_changes(struct db *db, long long after, long long upto, db_row_fn fn, void *ctx);
 /*
  * Every mailbox of the domains whose service is on, for a full build,
- * which starts with them: domain name, policy, local part.
+ * which starts with them, one row per domain: domain name, policy, the
+ * number of mailboxes, their local parts separated by spaces (a local
+ * part with a space in it shows as a count that does not match).
  */
 enum db_status db_maps_mailbox_lines(struct db *db, db_row_fn fn, void *ctx);
 

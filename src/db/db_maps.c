@@ -174,12 +174,15 @@ static enum db_status read_rows(struct db *db, const struct reader *rd, const ch
 
 enum db_status db_maps_mailbox_lines(struct db *db, db_row_fn fn, void *ctx)
 {
-	/* Merge joins on three ordered scans: the first row comes at once. */
+	/*
+	 * Merge joins on three ordered scans, so the first row comes at once;
+	 * one row per domain costs both sides less than one per mailbox.
+	 */
 	return read_copy(db,
-		"COPY (SELECT d.name, m.unknown_policy, b.local_part"
+		"COPY (SELECT d.name, m.unknown_policy, count(*), string_agg(b.local_part, ' ')"
 		"        FROM mailboxes b JOIN domains d ON d.id = b.domain_id"
 		"        JOIN mail_settings m ON m.domain_id = b.domain_id"
-		"       WHERE m.service_enabled ORDER BY b.domain_id) TO STDOUT",
+		"       WHERE m.service_enabled GROUP BY d.id, m.domain_id ORDER BY d.id) TO STDOUT",
 		fn, ctx);
 }
 

@@ -204,15 +204,31 @@ static int render(struct snapshot *s, struct db *db, const char *const *names, s
 	return 0;
 }
 
-/* domain name, policy, local part (the domain's service is on) */
-static int on_mailbox_line(void *ctx, const char *const *c)
+/* domain name, policy, count, local parts separated by spaces (service on) */
+static int on_mailbox_lines(void *ctx, const char *const *c)
 {
 	struct snapshot *s = ctx;
 	struct map_domain d = { .name = c[0], .service = 1, .policy = POLICY_REJECT };
+	long want = strtol(c[2], NULL, 10), got = 0;
+	char local[256];
 
 	(void)mailcfg_policy_parse(c[1], &d.policy);
-	if (map_render_mailbox(&s->out, &d, c[2]) != 0)
+	for (const char *p = c[3]; p && *p; got++) {
+		size_t len = strcspn(p, " "), n = len < sizeof(local) ? len : sizeof(local) - 1;
+
+		/* Cut to 255 bytes, a local part too long is still refused. */
+		memcpy(local, p, n);
+		local[n] = '\0';
+		if (map_render_mailbox(&s->out, &d, local) != 0)
+			return refuse(s);
+		p += len + (p[len] == ' ');
+	}
+	if (got != want) {
+		snprintf(s->out.error, sizeof(s->out.error),
+			 "%s: refusing the mailboxes of a domain: %ld names for %ld mailboxes",
+			 map_name(MAP_MAILBOXES), got, want);
 		return refuse(s);
+	}
 	return flush(s, 0);
 }
 
@@ -239,7 +255,7 @@ static int render_all(struct snapshot *s, struct db *db)
 	static const enum map_id after_domains[] = { MAP_DOMAINS, MAP_TRANSPORT };
 	enum db_status st;
 
-	if ((st = db_maps_mailbox_lines(db, on_mailbox_line, s)) != DB_OK ||
+	if ((st = db_maps_mailbox_lines(db, on_mailbox_lines, s)) != DB_OK ||
 	    (st = db_maps_domains(db, NULL, 0, on_domain, s)) != DB_OK)
 		return db_failed(s, db, st);
 	if (compile_now(s, after_domains, 2) != 0)

@@ -265,6 +265,31 @@ class T3Robustness(unittest.TestCase):
         self.assertEqual(STACK.sql("SELECT error IS NULL FROM map_nodes WHERE name = 'local'"), [["t"]])
         self.assertEqual(rcpt("nobody@" + d), "550 5.1.1 <nobody@%s>: Recipient address rejected: Mended" % d)
 
+    def test_smuggled_mailbox_is_refused_by_a_full_build(self):
+        """A full build reads each domain's mailboxes as one space-separated
+        list: a local part with a space in it, smuggled past the database's
+        check, must not come out as two mailboxes."""
+        d = new_domain("smugglebox")
+        out = os.path.join(STACK.dir, "smuggled-box-maps")
+        os.makedirs(out, exist_ok=True)
+        cli("maps", "build", "--dir", out)
+        before = dump_maps(out)
+        self.assertIn(["alice@" + d, "%s/alice/" % d], [l.split() for l in before["virtual_mailbox_maps"]])
+        STACK.sql("ALTER TABLE mailboxes DROP CONSTRAINT mailboxes_local_part_check;"
+                  " INSERT INTO mailboxes (domain_id, local_part)"
+                  " SELECT id, 'root carol' FROM domains WHERE name = :'v1'", d)
+        try:
+            p = STACK.cli("maps", "build", "--dir", out, check=False)
+            self.assertEqual(p.returncode, 1, p.stdout)
+            self.assertIn("refusing the mailboxes of a domain: 4 names for 3 mailboxes", p.stderr)
+            self.assertEqual(dump_maps(out), before, "the old maps stay")
+        finally:
+            STACK.sql("DELETE FROM mailboxes WHERE local_part = 'root carol';"
+                      " ALTER TABLE mailboxes ADD CONSTRAINT mailboxes_local_part_check"
+                      "  CHECK (local_part ~ '^[a-z0-9][a-z0-9._-]{0,63}$'"
+                      "         AND local_part !~ '\\.\\.' AND local_part !~ '\\.$')")
+            STACK.wait_applied()
+
     def test_streamed_build_is_redone_from_files(self):
         """virtual_mailbox_maps is compiled from a pipe while it is read.
         With an lmdb_map_size too small for it, postmap gives up on the
