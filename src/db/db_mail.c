@@ -10,6 +10,7 @@
 
 static enum db_status view_read(const PGresult *res, int c0, struct mail_view *v);
 
+/* The domain's columns; ss is server_settings, joined by the statement. */
 #define MAIL_SELECT \
 	"SELECT d.id, d.name, o.login, coalesce(o.language, ss.default_language)," \
 	"       m.service_enabled, m.unknown_policy, m.bounce_message, m.forward_address," \
@@ -23,19 +24,20 @@ static enum db_status view_read(const PGresult *res, int c0, struct mail_view *v
 	"  JOIN mail_settings m ON m.domain_id = d.id" \
 	"  JOIN accounts o ON o.id = d.owner_id" \
 	"  LEFT JOIN accounts u ON u.id = m.updated_by" \
-	"  CROSS JOIN server_settings ss" \
 	"  LEFT JOIN LATERAL (SELECT " APPLY_STATUS_COLUMN " AS nodes) st ON true" \
 	"  LEFT JOIN webmails w ON true"	/* one row per webmail: saves a round trip */
 
 static const struct db_stmt stmt_mail_get = {
 	"mail_get",
-	MAIL_SELECT " WHERE d.name = $1 AND" OWNED_BY_CALLER " ORDER BY w.sort, w.name"
+	MAIL_SELECT " CROSS JOIN server_settings ss"
+	" WHERE d.name = $1 AND" OWNED_BY_CALLER " ORDER BY w.sort, w.name"
 };
 
 /*
  * The session of a cookie ($2) and, when its account may see it, the
  * domain ($1), in one statement: the session's columns, then the
- * domain's (NULL when it is not there or not the caller's).
+ * domain's (NULL when it is not there or not the caller's). The domain
+ * uses the session's server_settings row (ss).
  */
 static const struct db_stmt stmt_mail_get_session = {
 	"mail_get_session",
