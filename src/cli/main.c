@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,11 @@ int main(int argc, char **argv)
 	int rc;
 
 	log_init("postpanel");
+	/*
+	 * maps build writes to postmap through a pipe: a postmap that gives
+	 * up is an error to report, not a reason to die.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc >= 3 && strcmp(argv[1], "-c") == 0) {
 		path = argv[2];
 		argv += 2;

@@ -505,6 +505,27 @@ end:
 	return rc;
 }
 
+static size_t lines_in(const char *text)
+{
+	size_t n = 0;
+
+	while ((text = strchr(text, '\n')) != NULL) {
+		n++;
+		text++;
+	}
+	return n;
+}
+
+/* The lines rendered for every map. */
+static size_t lines_of(const struct map_set *set)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < MAP_COUNT; i++)
+		n += lines_in(buf_cstr(&set->map[i]));
+	return n;
+}
+
 int maps_update(struct db *db, struct maps_run *run, long long applied)
 {
 	struct changes ch;
@@ -543,6 +564,12 @@ int maps_update(struct db *db, struct maps_run *run, long long applied)
 	if (render(&s, db, (const char *const *)ch.domains, ch.n) != 0) {
 		db_maps_end(db);
 		goto end;
+	}
+	if (lines_of(&s.out) + lines_in(buf_cstr(&ch.addresses)) > MAPS_UPDATE_MAX_LINES) {
+		db_maps_end(db);
+		snapshot_release(&s);
+		changes_release(&ch);
+		return maps_full(db, run);
 	}
 	rc = install_changes(&s, &ch, db);
 	db_maps_end(db);

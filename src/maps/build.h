@@ -13,8 +13,8 @@
  *	the domains they touch, changing lmdb tables in place: routes are
  *	added before acceptance widens and removed after it narrows, so
  *	Postfix never accepts mail it cannot route. When the changes are
- *	server-wide, remove a domain, touch many domains, or the tables are
- *	cdb, maps_update() does a full rebuild instead.
+ *	server-wide, remove a domain, touch many domains or lines, or the
+ *	tables are cdb, maps_update() does a full rebuild instead.
  *
  *	Both set run->generation to the generation now installed and return
  *	0, or -1 with run->error set (a database failure, a value the
@@ -34,6 +34,11 @@
 #include "maps/mapdir.h"
 
 #define MAPS_UPDATE_MAX_DOMAINS 500	/* more changed domains: rebuild all */
+/*
+ * postmap changes a table in place one transaction per line (a few
+ * tenths of a millisecond each): more lines than this, rebuild all.
+ */
+#define MAPS_UPDATE_MAX_LINES 2000
 
 struct maps_run {
 	struct mapdir_opts opts;

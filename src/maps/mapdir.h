@@ -17,7 +17,7 @@
  *
  *	mapdir_build_stream(), called before the first write of a map, has
  *	postmap compile that map from a named pipe while it is written
- *	(unless keep_sources is set). If that compile fails, the commit
+ *	(unless keep_sources is set; callers ignore SIGPIPE). If that compile fails, the commit
  *	returns MAPDIR_STREAM_FAILED: build again without streaming, which
  *	tells a fault of the data from one of the pipe (postmap restarts a
  *	table that outgrows lmdb_map_size from its first line, which a pipe
