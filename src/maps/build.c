@@ -534,6 +534,7 @@ int maps_update(struct db *db, struct maps_run *run, long long applied)
 	int rc = -1;
 
 	run->error[0] = '\0';
+	run->note[0] = '\0';
 	run->full = 0;
 	run->domains = 0;
 	memset(&ch, 0, sizeof(ch));

@@ -33,6 +33,8 @@ struct stream {
 	struct buf pending;
 	size_t sent;			/* bytes of pending already written */
 	int broken;			/* postmap went away */
+	int err_fd;			/* postmap's output, read while waiting on it */
+	struct buf errout;		/* what was read of it */
 };
 
 struct mapdir_build {
@@ -142,6 +144,9 @@ static pid_t spawn_postmap(const struct mapdir_opts *o, const char *const *args,
 
 		/* A postmap outliving a killed builder could still write its table. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* Tables Postfix can read, whatever the builder's umask (postmap only
+		 * takes the mode of a source that is a regular file). */
+		umask(022);
 		if (getppid() == 1)
 			_exit(127);
 		if (in < 0 || dup2(in, 0) < 0 || dup2(pipefd[1], 2) < 0 || dup2(pipefd[1], 1) < 0)
@@ -202,19 +207,42 @@ static off_t largest_table(const struct mapdir_opts *o)
 	return max;
 }
 
-/* The Postfix main.cf, or "" when there is none. */
-static void read_main_cf(const struct mapdir_opts *o, struct buf *text)
+/*
+ * The Postfix main.cf without its lmdb_map_size entry (a second entry
+ * would make postmap warn, and any postmap output fails a build), whose
+ * value goes to *admin_size (0 when absent or not a number). No main.cf
+ * is an empty one; one that cannot be read is an error.
+ */
+static int read_main_cf(const struct mapdir_opts *o, struct buf *text, unsigned long *admin_size)
 {
 	char *path = xasprintf("%s/main.cf", o->postfix_conf ? o->postfix_conf : "/etc/postfix");
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct buf all = BUF_INIT;
 	char chunk[4096];
-	ssize_t n;
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), skipping = 0;
 
-	while (fd >= 0 && (n = read(fd, chunk, sizeof(chunk))) > 0)
-		buf_append(text, chunk, (size_t)n);
-	if (fd >= 0)
-		close(fd);
 	free(path);
+	*admin_size = 0;
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_append(&all, chunk, (size_t)n);
+	close(fd);
+	for (const char *line = buf_cstr(&all); n == 0 && *line;) {
+		size_t len = strcspn(line, "\n");
+		size_t key = strspn(line, "abcdefghijklmnopqrstuvwxyz0123456789_");
+
+		/* A line starting with a blank continues the entry before it. */
+		if (!(line[0] == ' ' || line[0] == '\t'))
+			skipping = key == strlen("lmdb_map_size") && strncmp(line, "lmdb_map_size", key) == 0;
+		if (skipping && *admin_size == 0)	/* the value may be on a continuation line */
+			*admin_size = strtoul(line + key + strspn(line + key, " \t="), NULL, 10);
+		if (!skipping)
+			buf_append(text, line, len + (line[len] == '\n'));
+		line += len + (line[len] == '\n');
+	}
+	buf_release(&all);
+	return n < 0 ? -1 : 0;
 }
 
 /* Whether the file at path holds exactly text. */
@@ -223,7 +251,7 @@ static int same_contents(const char *path, const struct buf *text)
 	struct buf old = BUF_INIT;
 	char chunk[4096];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), same;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), same;
 
 	while (fd >= 0 && (n = read(fd, chunk, sizeof(chunk))) > 0)
 		buf_append(&old, chunk, (size_t)n);
@@ -234,16 +262,51 @@ static int same_contents(const char *path, const struct buf *text)
 	return same;
 }
 
+/* DIR/.pp-postmap exists, is a directory and is ours (postmap may run as root). */
+static int own_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return -1;
+	if (lstat(dir, &st) != 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022) != 0) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes text to path through a new temporary file, dated back by a minute. */
+static int replace_dated_back(const char *tmp, const char *path, const struct buf *text)
+{
+	struct timespec past[2];
+	int fd, ok;
+
+	unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0)
+		return -1;
+	clock_gettime(CLOCK_REALTIME, &past[0]);
+	past[0].tv_sec -= 60;
+	past[1] = past[0];
+	ok = write_all(fd, text->data, text->len) == 0 && futimens(fd, past) == 0;
+	ok = (close(fd) == 0) & ok && rename(tmp, path) == 0;
+	if (!ok)
+		unlink(tmp);
+	return ok ? 0 : -1;
+}
+
 /*
  * postmap starts an lmdb table at lmdb_map_size (16 MB by default) and,
  * each time it fills up, doubles the size and starts again from the
  * first line: a 65 MB table is written four times over, and a table fed
  * through a pipe cannot be started again at all. So the builds run
  * postmap with a configuration directory of their own: the Postfix
- * main.cf, then an lmdb_map_size with room for four times the largest
- * live table (a power of two, so that it rarely changes), unless the
- * configuration sets one (map_size). The size only
- * reserves address space; the file grows with its contents.
+ * main.cf, with an lmdb_map_size that has room for four times the
+ * largest live table (a power of two, so that it rarely changes; the
+ * configured map_size instead, if set; Postfix's own if larger). The
+ * size only reserves address space; the file grows with its contents.
  *
  * The file is rewritten only when it changes, and dated back: Postfix
  * waits for a main.cf changed within the last seconds to settle.
@@ -251,37 +314,23 @@ static int same_contents(const char *path, const struct buf *text)
  */
 static char *private_conf(const struct mapdir_opts *o, char *err, size_t errlen)
 {
-	char *dir = xasprintf("%s/.pp-postmap", o->dir);
-	char *tmp = xasprintf("%s/main.cf.%ld", dir, (long)getpid()), *to = xasprintf("%s/main.cf", dir);
-	unsigned long size = o->map_size ? o->map_size : MAP_SIZE_MIN;
+	char *dir = xasprintf("%s/.pp-postmap", o->dir), *to = xasprintf("%s/main.cf", dir);
+	char *tmp = xasprintf("%s/" TMP_PREFIX "%ld.main.cf", o->dir, (long)getpid());
+	unsigned long size = o->map_size ? o->map_size : MAP_SIZE_MIN, admin;
 	unsigned long want = o->map_size ? 0 : (unsigned long)largest_table(o) * 4;
 	struct buf text = BUF_INIT;
-	int ok = 0;
+	int ok;
 
 	while (size < want)
 		size *= 2;
-	read_main_cf(o, &text);
+	ok = read_main_cf(o, &text, &admin) == 0;
+	if (!ok)
+		fail(err, errlen, "reading the Postfix main.cf: %s", strerror(errno));
 	buf_appendf(&text, "\n# postpanel: room for its largest table without a restart\n"
-		    "lmdb_map_size = %lu\n", size);
-	if (same_contents(to, &text)) {
-		ok = 1;
-	} else if (mkdir(dir, 0755) == 0 || errno == EEXIST) {
-		int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		struct timespec past[2];
-
-		clock_gettime(CLOCK_REALTIME, &past[0]);
-		past[0].tv_sec -= 60;
-		past[1] = past[0];
-		if (out >= 0) {
-			int wrote = write_all(out, text.data, text.len) == 0 && futimens(out, past) == 0;
-
-			ok = (close(out) == 0) & wrote && rename(tmp, to) == 0;
-		}
-	}
-	if (!ok) {
-		fail(err, errlen, "%s: %s", to, strerror(errno));
-		unlink(tmp);
-	}
+		    "lmdb_map_size = %lu\n", admin > size ? admin : size);
+	if (ok && (own_dir(dir) != 0 ||
+		   (!same_contents(to, &text) && replace_dated_back(tmp, to, &text) != 0)))
+		ok = fail(err, errlen, "%s: %s", to, strerror(errno)) == 0;
 	buf_release(&text);
 	free(tmp);
 	free(to);
@@ -325,17 +374,34 @@ static void stream_break(struct stream *st)
 	st->sent = 0;
 }
 
+/*
+ * Waits until the pipe takes more, reading postmap's output meanwhile: a
+ * postmap blocked on a full stderr would never read its input again.
+ */
+static void stream_wait(struct stream *st)
+{
+	struct pollfd pfd[2] = { { .fd = st->fd, .events = POLLOUT }, { .fd = st->err_fd, .events = POLLIN } };
+	char chunk[512];
+	ssize_t n;
+
+	if (poll(pfd, st->err_fd >= 0 ? 2 : 1, -1) <= 0 || pfd[1].revents == 0)
+		return;
+	if ((n = read(st->err_fd, chunk, sizeof(chunk))) > 0 && st->errout.len < 2048)
+		buf_append(&st->errout, chunk, (size_t)n);
+	else if (n == 0)
+		st->err_fd = -1;	/* closed: the commit collects the exit status */
+}
+
 /* Writes what postmap can take now; with wait, all of it. */
 static void stream_push(struct stream *st, int wait)
 {
 	while (st->fd >= 0 && st->sent < st->pending.len) {
 		ssize_t n = write(st->fd, st->pending.data + st->sent, st->pending.len - st->sent);
-		struct pollfd pfd = { .fd = st->fd, .events = POLLOUT };
 
 		if (n > 0)
 			st->sent += (size_t)n;
 		else if (n < 0 && errno == EAGAIN && wait)
-			poll(&pfd, 1, -1);
+			stream_wait(st);
 		else if (n < 0 && errno == EAGAIN)
 			return;
 		else if (!(n < 0 && errno == EINTR))
@@ -404,26 +470,34 @@ int mapdir_build_stream(struct mapdir_build *b, enum map_id id, char *err, size_
 
 	if (b->o.keep_sources)
 		return 0;	/* kept sources are files */
+	/* The source becomes a pipe; where there are none, it stays a file. */
+	close(b->fd[id]);
+	unlink(b->src[id]);
+	if (mkfifo(b->src[id], 0600) != 0) {
+		b->fd[id] = open(b->src[id], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		return b->fd[id] < 0 ? fail(err, errlen, "%s: %s", b->src[id], strerror(errno)) : 0;
+	}
+	b->fd[id] = -1;
 	st = xcalloc(1, sizeof(*st));
 	st->fd = -1;
 	b->stream[id] = st;
-	/* The source is a pipe, not a file. */
-	close(b->fd[id]);
-	b->fd[id] = -1;
-	unlink(b->src[id]);
-	if (mkfifo(b->src[id], 0600) != 0)
-		return fail(err, errlen, "%s: %s", b->src[id], strerror(errno));
 	if (spawn_compile(b, id, err, errlen) != 0)
 		return -1;
+	st->err_fd = b->err_fd[id];
 	/* The write end opens (ENXIO until then) once postmap has opened the pipe. */
 	for (int tries = 0; (st->fd = open(b->src[id], O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0; tries++) {
-		if (errno != ENXIO || tries == 10000 || waitpid(b->pid[id], NULL, WNOHANG) != 0) {
-			/* The commit reports postmap's failure. */
-			kill(b->pid[id], SIGKILL);
-			stream_break(st);
-			return 0;
+		siginfo_t gone = { 0 };
+
+		/* Exited already? Looked at, not reaped: the commit reports it. */
+		if (errno == ENXIO && tries < 10000 &&
+		    waitid(P_PID, b->pid[id], &gone, WEXITED | WNOHANG | WNOWAIT) == 0 && gone.si_pid == 0) {
+			usleep(1000);
+			continue;
 		}
-		usleep(1000);
+		if (gone.si_pid == 0)
+			kill(b->pid[id], SIGKILL);
+		stream_break(st);
+		return 0;
 	}
 	(void)fcntl(st->fd, F_SETPIPE_SZ, 1 << 20);
 	return 0;
@@ -442,6 +516,7 @@ static void remove_temporaries(struct mapdir_build *b)
 			if (st->fd >= 0)
 				close(st->fd);
 			buf_release(&st->pending);
+			buf_release(&st->errout);
 			free(st);
 			b->stream[i] = NULL;
 		}
@@ -512,7 +587,11 @@ int mapdir_build_compile(struct mapdir_build *b, enum map_id id, char *err, size
  */
 static int compiled(struct mapdir_build *b, int i, struct buf *out)
 {
-	int ok = finish_postmap(b->pid[i], b->err_fd[i], out) == 0 && out->len == 0;
+	int ok;
+
+	if (b->stream[i] && b->stream[i]->errout.len > 0)
+		buf_append(out, b->stream[i]->errout.data, b->stream[i]->errout.len);
+	ok = finish_postmap(b->pid[i], b->err_fd[i], out) == 0 && out->len == 0;
 
 	b->pid[i] = 0;
 	return ok;

@@ -290,6 +290,29 @@ class T3Robustness(unittest.TestCase):
                       "         AND local_part !~ '\\.\\.' AND local_part !~ '\\.$')")
             STACK.wait_applied()
 
+    def test_postfix_main_cf_with_its_own_lmdb_map_size(self):
+        """Postfix's main.cf may set lmdb_map_size itself: the copy the
+        builds give postmap keeps one entry (the larger size), so postmap
+        has nothing to warn about (any postmap output fails a build)."""
+        pf = os.path.join(STACK.dir, "etc", "postfix-own-size")
+        os.makedirs(pf, exist_ok=True)
+        with open(os.path.join(pf, "main.cf"), "w") as f:
+            f.write("compatibility_level = 3.6\nlmdb_map_size =\n    2147483648\nsmtputf8_enable = yes\n")
+        conf = os.path.join(STACK.dir, "etc", "own-size.conf")
+        with open(STACK.conf) as src, open(conf, "w") as dst:
+            dst.write(src.read() + "\npostfix_config_dir = %s\n" % pf)
+        out = os.path.join(STACK.dir, "own-size-maps")
+        os.makedirs(out, exist_ok=True)
+        p = subprocess.run([os.path.join(harness.BUILDDIR, "postpanel"), "-c", conf, "maps", "build",
+                            "--dir", out], capture_output=True, text=True)
+        self.assertEqual((p.returncode, p.stderr), (0, ""))
+        with open(os.path.join(out, ".pp-postmap", "main.cf")) as f:
+            private = f.read()
+        self.assertEqual(re.findall(r"^lmdb_map_size\s*=\s*(\d+)", private, re.M), ["2147483648"])
+        self.assertIn("smtputf8_enable = yes", private)
+        STACK.wait_applied()
+        self.assertEqual(dump_maps(out), dump_maps(STACK.map_dir))
+
     def test_streamed_build_is_redone_from_files(self):
         """virtual_mailbox_maps is compiled from a pipe while it is read.
         With an lmdb_map_size too small for it, postmap gives up on the
