@@ -328,8 +328,10 @@ static char *private_conf(const struct mapdir_opts *o, char *err, size_t errlen)
 		fail(err, errlen, "reading the Postfix main.cf: %s", strerror(errno));
 	buf_appendf(&text, "\n# postpanel: room for its largest table without a restart\n"
 		    "lmdb_map_size = %lu\n", admin > size ? admin : size);
-	if (ok && (own_dir(dir) != 0 ||
-		   (!same_contents(to, &text) && replace_dated_back(tmp, to, &text) != 0)))
+	if (ok && own_dir(dir) != 0)
+		ok = fail(err, errlen, "%s: %s (it must be a directory of this user, writable by no one else)",
+			  dir, strerror(errno)) == 0;
+	if (ok && !same_contents(to, &text) && replace_dated_back(tmp, to, &text) != 0)
 		ok = fail(err, errlen, "%s: %s", to, strerror(errno)) == 0;
 	buf_release(&text);
 	free(tmp);
