@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "maps/render.h"
+#include "map_grammar.h"
 #include "model/validate.h"
 #include "util/buf.h"
 
@@ -42,73 +43,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_FIELDS 64
 
-/* ---- the line grammar, independent of model/validate.c ---- */
-
-static size_t utf8_next(const unsigned char *s, size_t n, unsigned *cp)
-{
-	size_t len;
-	unsigned min;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2, min = 0x80, *cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3, min = 0x800, *cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4, min = 0x10000, *cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		*cp = (*cp << 6) | (s[i] & 0x3fu);
-	}
-	if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
-		return 0;
-	return len;
-}
+/* ---- the line grammar: tests/map_grammar.c ---- */
 
 /* One line without its '\n'; aborts when it breaks the grammar. */
 static void check_line(enum map_id id, const char *line, size_t len)
 {
-	const char *sp = memchr(line, ' ', len), *v;
-	size_t klen, vlen;
-
-	if (memchr(line, '\r', len) != NULL)
+	if (map_grammar_problem(id, line, len) != NULL)
 		abort();
-	for (size_t i = 0; i < len;) {
-		unsigned cp;
-		size_t n = utf8_next((const unsigned char *)line + i, len - i, &cp);
-
-		if (n == 0)
-			abort();	/* invalid UTF-8 */
-		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029)
-			abort();	/* control character */
-		i += n;
-	}
-	if (sp == NULL)
-		abort();		/* no separator */
-	klen = (size_t)(sp - line);
-	v = sp + 1;
-	vlen = len - klen - 1;
-	if (klen == 0 || klen > MAP_KEY_MAX || line[0] == '#')
-		abort();
-	if (id == MAP_WEBMAIL) {
-		if (vlen == 0 || v[vlen - 1] != ';')
-			abort();
-		vlen--;
-		for (size_t i = 0; i < len - 1; i++)
-			if (i != klen && strchr(" ;{}'\"\\$#", line[i]) != NULL)
-				abort();	/* not one plain nginx token */
-	}
-	if (vlen == 0 || vlen > MAP_VALUE_MAX || v[0] == ' ' || v[vlen - 1] == ' ')
-		abort();		/* more than one separator, or a trailing blank */
 }
 
 static void check_map(enum map_id id, const struct buf *b)
