@@ -7,6 +7,12 @@
             <button type="submit" class="danger" aria-label="<?cs var:address.delete_label ?>"><?cs var:_("Delete") ?></button>
           </form><?cs /def ?>
 <?cs def:domain_shown() ?><?cs if:domain.display ?><?cs var:domain.display ?><?cs else ?><?cs var:domain.name ?><?cs /if ?><?cs /def ?>
+<?cs def:local_part_input(name, value, error) ?><label for="<?cs var:name ?>"><?cs var:_("Address") ?></label>
+      <span class="address-input">
+        <input type="text" id="<?cs var:name ?>" name="<?cs var:name ?>" maxlength="64" autocomplete="off" value="<?cs var:value ?>"<?cs if:error ?> aria-invalid="true" aria-describedby="error-<?cs var:name ?>"<?cs /if ?>>
+        <span class="at">@<?cs call:domain_shown() ?></span>
+      </span>
+      <?cs call:field_error(name, error) ?><?cs /def ?>
 <p class="crumbs"><a href="/domains"><?cs var:_("Domains") ?></a> ›
   <?cs if:domain.display ?><?cs var:domain.display ?> (<?cs var:domain.name ?>)<?cs else ?><?cs var:domain.name ?><?cs /if ?></p>
 <h1><?cs var:_("Mailboxes and aliases") ?> — <?cs call:domain_shown() ?></h1>
@@ -39,12 +45,7 @@
     <input type="hidden" name="action" value="add_mailbox">
     <fieldset>
       <legend><?cs var:_("Add a mailbox") ?></legend>
-      <label for="mailbox"><?cs var:_("Address") ?></label>
-      <span class="address-input">
-        <input type="text" id="mailbox" name="mailbox" maxlength="64" autocomplete="off" value="<?cs var:form.mailbox ?>"<?cs if:errors.mailbox ?> aria-invalid="true" aria-describedby="error-mailbox"<?cs /if ?>>
-        <span class="at">@<?cs call:domain_shown() ?></span>
-      </span>
-      <?cs call:field_error("mailbox", errors.mailbox) ?>
+      <?cs call:local_part_input("mailbox", form.mailbox, errors.mailbox) ?>
       <p class="help"><?cs var:_("The part before the @: lower-case letters, digits, dots, hyphens and underscores, up to 64 characters.") ?></p>
       <p class="actions"><button type="submit" class="primary" id="add-mailbox-button"><?cs var:_("Add mailbox") ?></button></p>
     </fieldset>
@@ -79,12 +80,7 @@
     <input type="hidden" name="action" value="set_alias">
     <fieldset>
       <legend><?cs var:_("Add or change an alias") ?></legend>
-      <label for="alias"><?cs var:_("Address") ?></label>
-      <span class="address-input">
-        <input type="text" id="alias" name="alias" maxlength="64" autocomplete="off" value="<?cs var:form.alias ?>"<?cs if:errors.alias ?> aria-invalid="true" aria-describedby="error-alias"<?cs /if ?>>
-        <span class="at">@<?cs call:domain_shown() ?></span>
-      </span>
-      <?cs call:field_error("alias", errors.alias) ?>
+      <?cs call:local_part_input("alias", form.alias, errors.alias) ?>
       <label for="targets"><?cs var:_("Forward to") ?></label>
       <textarea id="targets" name="targets" rows="3"<?cs if:errors.targets ?> aria-invalid="true" aria-describedby="error-targets"<?cs /if ?>><?cs var:form.targets ?></textarea>
       <?cs call:field_error("targets", errors.targets) ?>
