@@ -282,12 +282,13 @@ enum db_status db_maps_mailboxes(struct db *db, const char *const *names, size_t
 enum db_status db_maps_aliases(struct db *db, const char *const *names, size_t n, db_row_fn fn, void *ctx);
 enum db_status db_maps_changes(struct db *db, long long after, long long upto, db_row_fn fn, void *ctx);
 /*
- * Every mailbox of the domains whose service is on, for a full build,
- * which starts with them, one row per domain: domain name, policy, the
- * number of mailboxes, their local parts separated by spaces (a local
- * part with a space in it shows as a count that does not match).
+ * Every domain for a full build, in one pass: the columns of
+ * db_maps_domains(), then the number of its mailboxes and their local
+ * parts separated by spaces (a local part with a space in it shows as a
+ * count that does not match); both NULL when it has none or its service
+ * is off.
  */
-enum db_status db_maps_mailbox_lines(struct db *db, db_row_fn fn, void *ctx);
+enum db_status db_maps_full(struct db *db, db_row_fn fn, void *ctx);
 
 /* The map daemon of node records itself, its progress and its failures. */
 enum db_status db_node_start(struct db *db, const char *node, long long *applied);

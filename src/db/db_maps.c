@@ -51,7 +51,8 @@ void db_maps_end(struct db *db)
 #define DOMAINS_SELECT \
 	"SELECT d.id, d.name, m.service_enabled, m.unknown_policy, m.bounce_message," \
 	"       coalesce(o.language, ss.default_language), m.forward_address, host(m.redirect_ip)," \
-	"       m.redirect_port, m.webmail" \
+	"       m.redirect_port, m.webmail"
+#define DOMAINS_FROM \
 	"  FROM domains d JOIN mail_settings m ON m.domain_id = d.id" \
 	"  JOIN accounts o ON o.id = d.owner_id CROSS JOIN server_settings ss"
 #define MAILBOXES_SELECT \
@@ -66,8 +67,8 @@ struct reader {
 };
 
 static const struct reader domains_reader = {
-	"COPY (" DOMAINS_SELECT " ORDER BY d.id) TO STDOUT",
-	{ "maps_domains", DOMAINS_SELECT " WHERE d.name = ANY($1::text[]) ORDER BY d.id" },
+	"COPY (" DOMAINS_SELECT DOMAINS_FROM " ORDER BY d.id) TO STDOUT",
+	{ "maps_domains", DOMAINS_SELECT DOMAINS_FROM " WHERE d.name = ANY($1::text[]) ORDER BY d.id" },
 };
 static const struct reader mailboxes_reader = {
 	"COPY (" MAILBOXES_SELECT " ORDER BY b.domain_id) TO STDOUT",
@@ -172,17 +173,18 @@ static enum db_status read_rows(struct db *db, const struct reader *rd, const ch
 	return st;
 }
 
-enum db_status db_maps_mailbox_lines(struct db *db, db_row_fn fn, void *ctx)
+enum db_status db_maps_full(struct db *db, db_row_fn fn, void *ctx)
 {
 	/*
-	 * Merge joins on three ordered scans, so the first row comes at once;
-	 * one row per domain costs both sides less than one per mailbox.
+	 * Merge joins on ordered scans, so the first row comes at once; one
+	 * row per domain costs both sides less than one per mailbox.
 	 */
 	return read_copy(db,
-		"COPY (SELECT d.name, m.unknown_policy, count(*), string_agg(b.local_part, ' ')"
-		"        FROM mailboxes b JOIN domains d ON d.id = b.domain_id"
-		"        JOIN mail_settings m ON m.domain_id = b.domain_id"
-		"       WHERE m.service_enabled GROUP BY d.id, m.domain_id ORDER BY d.id) TO STDOUT",
+		"COPY (" DOMAINS_SELECT ", b.n, b.local_parts" DOMAINS_FROM
+		"  LEFT JOIN (SELECT domain_id, count(*) AS n, string_agg(local_part, ' ') AS local_parts"
+		"               FROM mailboxes GROUP BY domain_id) b"
+		"    ON b.domain_id = d.id AND m.service_enabled"
+		" ORDER BY d.id) TO STDOUT",
 		fn, ctx);
 }
 

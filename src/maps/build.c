@@ -2,10 +2,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "i18n/i18n.h"
@@ -15,10 +18,16 @@
 
 #define FLUSH_AT (1 << 20)	/* bytes of rendered lines kept before writing */
 
+/*
+ * What later rows of a domain need: mailboxes and aliases are rendered
+ * from the name, service and policy (the policy's values only matter to
+ * the domain's own lines).
+ */
 struct dom {
 	long long id;
-	struct map_domain md;		/* points into the strings below */
-	char *name, *bounce, *forward, *redirect_ip, *webmail;
+	size_t name_at;			/* in snapshot.names */
+	int service;
+	enum mail_policy policy;
 };
 
 /* What one build holds while it reads its snapshot. */
@@ -26,6 +35,7 @@ struct snapshot {
 	struct maps_run *run;
 	struct dom *doms;		/* ordered by id, as read */
 	size_t n, cap;
+	struct buf names;		/* the domains' names, one after another */
 	size_t last;			/* cache: mailboxes come grouped by domain */
 	char *default_bounce[8];	/* per shipped language */
 	struct map_set out;
@@ -47,14 +57,8 @@ static void snapshot_init(struct snapshot *s, struct maps_run *run)
 
 static void snapshot_release(struct snapshot *s)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->doms[i].name);
-		free(s->doms[i].bounce);
-		free(s->doms[i].forward);
-		free(s->doms[i].redirect_ip);
-		free(s->doms[i].webmail);
-	}
 	free(s->doms);
+	buf_release(&s->names);
 	for (size_t i = 0; i < 8; i++)
 		free(s->default_bounce[i]);
 	map_set_release(&s->out);
@@ -97,75 +101,76 @@ static int flush(struct snapshot *s, int force)
 	return 0;
 }
 
-static char *dup_or_null(const char *v)
-{
-	return v ? xstrdup(v) : NULL;
-}
-
 /* id, name, service, policy, bounce, language, forward, redirect ip, port, webmail */
 static int on_domain(void *ctx, const char *const *c)
 {
 	struct snapshot *s = ctx;
+	struct map_domain md = {
+		.name = c[1],
+		.service = c[2][0] == 't',
+		.policy = POLICY_REJECT,
+		.bounce_text = c[4] ? c[4] : default_bounce(s, c[5]),
+		.forward_address = c[6],
+		.redirect_ip = c[7],
+		.redirect_port = c[8] ? atoi(c[8]) : 25,
+		.webmail = c[9],
+	};
 	struct dom *d;
 
+	(void)mailcfg_policy_parse(c[3], &md.policy);
+	if (map_render_domain(&s->out, &md) != 0)
+		return refuse(s);
 	if (s->n == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 1024;
 		s->doms = xrealloc(s->doms, s->cap * sizeof(*s->doms));
 	}
 	d = &s->doms[s->n++];
-	memset(d, 0, sizeof(*d));
 	d->id = strtoll(c[0], NULL, 10);
-	d->name = xstrdup(c[1]);
-	d->bounce = xstrdup(c[4] ? c[4] : default_bounce(s, c[5]));
-	d->forward = dup_or_null(c[6]);
-	d->redirect_ip = dup_or_null(c[7]);
-	d->webmail = dup_or_null(c[9]);
-	d->md.name = d->name;
-	d->md.service = c[2][0] == 't';
-	if (mailcfg_policy_parse(c[3], &d->md.policy) != 0)
-		d->md.policy = POLICY_REJECT;
-	d->md.bounce_text = d->bounce;
-	d->md.forward_address = d->forward;
-	d->md.redirect_ip = d->redirect_ip;
-	d->md.redirect_port = c[8] ? atoi(c[8]) : 25;
-	d->md.webmail = d->webmail;
-	if (map_render_domain(&s->out, &d->md) != 0)
-		return refuse(s);
+	d->name_at = s->names.len;
+	d->service = md.service;
+	d->policy = md.policy;
+	s->last = s->n - 1;
+	buf_append(&s->names, c[1], strlen(c[1]) + 1);
 	s->run->domains++;
 	return flush(s, 0);
 }
 
-static const struct dom *find_dom(struct snapshot *s, const char *id_text)
+/* The domain with this id, as later rows need it; 0 if not in the snapshot. */
+static int find_dom(struct snapshot *s, const char *id_text, struct map_domain *md)
 {
 	long long id = strtoll(id_text, NULL, 10);
 	size_t lo = 0, hi = s->n;
+	const struct dom *d;
 
-	if (s->last < s->n && s->doms[s->last].id == id)
-		return &s->doms[s->last];
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	if (!(s->last < s->n && s->doms[s->last].id == id)) {
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
 
-		if (s->doms[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
+			if (s->doms[mid].id < id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == s->n || s->doms[lo].id != id)
+			return 0;
+		s->last = lo;
 	}
-	if (lo == s->n || s->doms[lo].id != id)
-		return NULL;
-	s->last = lo;
-	return &s->doms[lo];
+	d = &s->doms[s->last];
+	*md = (struct map_domain){ .name = s->names.data + d->name_at, .service = d->service,
+				   .policy = d->policy };
+	return 1;
 }
 
 static int on_mailbox(void *ctx, const char *const *c)
 {
 	struct snapshot *s = ctx;
-	const struct dom *d = find_dom(s, c[0]);
+	struct map_domain d;
 
-	if (d == NULL)
+	if (!find_dom(s, c[0], &d))
 		return 0;	/* not in this snapshot's domain list: nothing to render */
 	if (s->addresses)
-		buf_appendf(s->addresses, "%s\t%s\n", d->name, c[1]);
-	if (map_render_mailbox(&s->out, &d->md, c[1]) != 0)
+		buf_appendf(s->addresses, "%s\t%s\n", d.name, c[1]);
+	if (map_render_mailbox(&s->out, &d, c[1]) != 0)
 		return refuse(s);
 	return flush(s, 0);
 }
@@ -173,13 +178,13 @@ static int on_mailbox(void *ctx, const char *const *c)
 static int on_alias(void *ctx, const char *const *c)
 {
 	struct snapshot *s = ctx;
-	const struct dom *d = find_dom(s, c[0]);
+	struct map_domain d;
 
-	if (d == NULL)
+	if (!find_dom(s, c[0], &d))
 		return 0;
 	if (s->addresses)
-		buf_appendf(s->addresses, "%s\t%s\n", d->name, c[1]);
-	if (map_render_alias(&s->out, &d->md, c[1], c[2]) != 0)
+		buf_appendf(s->addresses, "%s\t%s\n", d.name, c[1]);
+	if (map_render_alias(&s->out, &d, c[1], c[2]) != 0)
 		return refuse(s);
 	return flush(s, 0);
 }
@@ -204,22 +209,23 @@ static int render(struct snapshot *s, struct db *db, const char *const *names, s
 	return 0;
 }
 
-/* domain name, policy, count, local parts separated by spaces (service on) */
-static int on_mailbox_lines(void *ctx, const char *const *c)
+/*
+ * Renders a domain's mailboxes given as their number and their local
+ * parts separated by spaces (see db_maps_full()).
+ */
+static int each_mailbox(struct snapshot *s, const struct map_domain *d, const char *count,
+			const char *list)
 {
-	struct snapshot *s = ctx;
-	struct map_domain d = { .name = c[0], .service = 1, .policy = POLICY_REJECT };
-	long want = strtol(c[2], NULL, 10), got = 0;
+	long want = count ? strtol(count, NULL, 10) : 0, got = 0;
 	char local[256];
 
-	(void)mailcfg_policy_parse(c[1], &d.policy);
-	for (const char *p = c[3]; p && *p; got++) {
+	for (const char *p = list; p && *p; got++) {
 		size_t len = strcspn(p, " "), n = len < sizeof(local) ? len : sizeof(local) - 1;
 
 		/* Cut to 255 bytes, a local part too long is still refused. */
 		memcpy(local, p, n);
 		local[n] = '\0';
-		if (map_render_mailbox(&s->out, &d, local) != 0)
+		if (map_render_mailbox(&s->out, d, local) != 0)
 			return refuse(s);
 		p += len + (p[len] == ' ');
 	}
@@ -229,6 +235,19 @@ static int on_mailbox_lines(void *ctx, const char *const *c)
 			 map_name(MAP_MAILBOXES), got, want);
 		return refuse(s);
 	}
+	return 0;
+}
+
+/* The domain's columns (see on_domain()), then its mailboxes: count, local parts. */
+static int on_full_domain(void *ctx, const char *const *c)
+{
+	struct snapshot *s = ctx;
+	struct map_domain d;
+
+	if (on_domain(ctx, c) != 0 || !find_dom(s, c[0], &d))
+		return -1;
+	if (each_mailbox(s, &d, c[10], c[11]) != 0)
+		return -1;
 	return flush(s, 0);
 }
 
@@ -244,10 +263,10 @@ static int compile_now(struct snapshot *s, const enum map_id *ids, size_t n)
 }
 
 /*
- * A full build starts with the mailboxes: virtual_mailbox_maps, by far
- * the largest map, is streamed to postmap (see maps_full()), which can
- * start at once. Then the domains, after which the domains and
- * transport maps are complete and start compiling; aliases only add
+ * A full build reads every domain with its mailboxes in one pass:
+ * virtual_mailbox_maps, by far the largest map, is streamed to postmap
+ * (see full_build()), which starts at once. After that pass the domains
+ * and transport maps are complete and start compiling; aliases only add
  * alias lines.
  */
 static int render_all(struct snapshot *s, struct db *db)
@@ -255,14 +274,71 @@ static int render_all(struct snapshot *s, struct db *db)
 	static const enum map_id after_domains[] = { MAP_DOMAINS, MAP_TRANSPORT };
 	enum db_status st;
 
-	if ((st = db_maps_mailbox_lines(db, on_mailbox_lines, s)) != DB_OK ||
-	    (st = db_maps_domains(db, NULL, 0, on_domain, s)) != DB_OK)
+	if ((st = db_maps_full(db, on_full_domain, s)) != DB_OK)
 		return db_failed(s, db, st);
 	if (compile_now(s, after_domains, 2) != 0)
 		return -1;
 	if ((st = db_maps_aliases(db, NULL, 0, on_alias, s)) != DB_OK)
 		return db_failed(s, db, st);
 	return 0;
+}
+
+/* After postmap started on the mailbox stream: the rest of the build. */
+static int render_and_commit(struct snapshot *s, struct db *db)
+{
+	struct maps_run *run = s->run;
+	int rc = render_all(s, db);
+
+	db_maps_end(db);
+	if (rc != 0 || flush(s, 1) != 0)
+		return -1;
+	rc = mapdir_build_commit(s->build, run->error, sizeof(run->error));
+	s->build = NULL;
+	if (rc == 0)
+		rc = mapdir_touch(&run->opts, run->generation, run->error, sizeof(run->error));
+	return rc;
+}
+
+struct worker {
+	struct snapshot *s;
+	struct db *db;
+	int rc;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	/* Linux keeps a nice value per thread: this thread's, and its children's. */
+	if (w->s->run->nice > 0)
+		(void)setpriority(PRIO_PROCESS, (id_t)gettid(), w->s->run->nice);
+	w->rc = render_and_commit(w->s, w->db);
+	return NULL;
+}
+
+/*
+ * Runs render_and_commit() on a thread of its own, niced: the postmap of
+ * virtual_mailbox_maps, started before at normal priority, is what the
+ * build waits for; the reading, rendering and the other maps' postmaps
+ * (which inherit the thread's nice value) use the CPU it leaves. The
+ * thread also waits for the postmaps it started: they are killed when
+ * the thread that started them ends (PR_SET_PDEATHSIG).
+ */
+static int render_behind(struct snapshot *s, struct db *db)
+{
+	struct worker w = { s, db, -1 };
+	sigset_t all, old;
+	pthread_t thread;
+	int started;
+
+	sigfillset(&all);	/* signals stay with the calling thread */
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	started = pthread_create(&thread, NULL, worker_main, &w) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!started)
+		return render_and_commit(s, db);
+	pthread_join(thread, NULL);
+	return w.rc;
 }
 
 static int full_build(struct db *db, struct maps_run *run, int stream)
@@ -281,18 +357,11 @@ static int full_build(struct db *db, struct maps_run *run, int stream)
 	}
 	s.build = mapdir_build_begin(&run->opts, run->error, sizeof(run->error));
 	if (s.build == NULL ||
-	    (stream && mapdir_build_stream(s.build, MAP_MAILBOXES, run->error, sizeof(run->error)) != 0) ||
-	    render_all(&s, db) != 0) {
+	    (stream && mapdir_build_stream(s.build, MAP_MAILBOXES, run->error, sizeof(run->error)) != 0)) {
 		db_maps_end(db);
 		goto end;
 	}
-	db_maps_end(db);
-	if (flush(&s, 1) != 0)
-		goto end;
-	rc = mapdir_build_commit(s.build, run->error, sizeof(run->error));
-	s.build = NULL;
-	if (rc == 0)
-		rc = mapdir_touch(&run->opts, run->generation, run->error, sizeof(run->error));
+	rc = render_behind(&s, db);
 end:
 	snapshot_release(&s);
 	return rc;
@@ -319,6 +388,11 @@ int maps_configure(struct maps_run *run, const struct conf *conf, char *err, siz
 	run->opts.map_size = (unsigned long)conf_get_long(conf, "lmdb_map_size", 0, 0, 1L << 40, &ok);
 	if (!ok) {
 		snprintf(err, errlen, "lmdb_map_size must be a number of bytes (0: automatic)");
+		return -1;
+	}
+	run->nice = (int)conf_get_long(conf, "build_nice", MAPS_BUILD_NICE, 0, 19, &ok);
+	if (!ok) {
+		snprintf(err, errlen, "build_nice must be a number from 0 to 19");
 		return -1;
 	}
 	return 0;

@@ -24,6 +24,12 @@
  *	the stream of virtual_mailbox_maps (see mapdir_build_stream()) and
  *	the build was redone from files, run->note says so and why.
  *
+ *	A full build reads and renders on a thread of its own, at nice
+ *	run->nice (build_nice; maps_configure() sets the default): the
+ *	postmap of virtual_mailbox_maps keeps the caller's priority and the
+ *	rest of the build, the other maps' postmaps included, uses the CPU it
+ *	leaves. The calling thread keeps its priority.
+ *
  *	maps_lock() takes an exclusive lock on the map directory so that two
  *	builders never interleave; it returns the lock descriptor or -1.
  */
@@ -39,6 +45,7 @@
  * tenths of a millisecond each): more lines than this, rebuild all.
  */
 #define MAPS_UPDATE_MAX_LINES 2000
+#define MAPS_BUILD_NICE 10		/* default build_nice */
 
 struct maps_run {
 	struct mapdir_opts opts;
@@ -48,10 +55,12 @@ struct maps_run {
 	size_t lines;
 	char error[512];
 	char note[640];			/* set when a streamed build had to be redone */
+	int nice;			/* of a full build's rendering (see maps_full()) */
 };
 
 struct conf;
-/* Fills run->opts from the configuration (postmap, postfix_config_dir, lmdb_map_size). */
+/* Fills run->opts and run->nice from the configuration (postmap, postfix_config_dir,
+ * lmdb_map_size, build_nice). */
 int maps_configure(struct maps_run *run, const struct conf *conf, char *err, size_t errlen);
 
 int maps_full(struct db *db, struct maps_run *run);

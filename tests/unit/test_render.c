@@ -863,6 +863,52 @@ static void test_line_lengths(void **state)
 	}
 }
 
+/*
+ * A mailbox's lines are put together from its local part and domain name
+ * when those are known good pieces; a domain name that is no good as a
+ * piece (the domain's own line was not rendered in this pass, which
+ * would have refused it) takes the general way: the same lines, or the
+ * same refusal, as composing and checking them whole.
+ */
+static void test_mailbox_domain_pieces(void **state)
+{
+	static const struct {
+		const char *label, *domain;
+		enum mail_policy policy;
+		const char *error, *mailboxes, *aliases, *transport;
+	} cases[] = {
+		{ "blank in the domain", "a b.example", POLICY_REJECT,
+		  "virtual_mailbox_maps: refusing key \"alice@a b.example\"", "", "", "" },
+		{ "LF in the domain", "a\nb.example", POLICY_REJECT,
+		  "virtual_mailbox_maps: refusing key \"alice@a\\x0ab.example\"", "", "", "" },
+		{ "domain starting with '#' (fine inside a key)", "#b.example", POLICY_BOUNCE, "",
+		  "alice@#b.example #b.example/alice/\n", "", "alice@#b.example virtual:\n" },
+		{ "identity line under forward", "b.example", POLICY_FORWARD, "",
+		  "alice@b.example b.example/alice/\n", "alice@b.example alice@b.example\n", "" },
+		{ "empty domain (as composing it whole)", "", POLICY_REJECT, "", "alice@ /alice/\n", "", "" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		struct map_domain d = { cases[i].domain, 1, cases[i].policy, "Gone.", "x@y.example",
+					"192.0.2.1", 25, NULL };
+		struct map_set s;
+		int rc;
+
+		map_set_init(&s);
+		s.wanted = MAP_ALL & ~MAP_BIT(MAP_DOMAINS);
+		rc = map_render_mailbox(&s, &d, "alice");
+		if (rc != (cases[i].error[0] ? -1 : 0) || strcmp(s.error, cases[i].error) != 0)
+			fail_msg("%s: returned %d, error \"%s\"", cases[i].label, rc, s.error);
+		if (strcmp(buf_cstr(&s.map[MAP_MAILBOXES]), cases[i].mailboxes) != 0 ||
+		    strcmp(buf_cstr(&s.map[MAP_ALIASES]), cases[i].aliases) != 0 ||
+		    strcmp(buf_cstr(&s.map[MAP_TRANSPORT]), cases[i].transport) != 0)
+			fail_msg("%s: lines differ: [%s] [%s] [%s]", cases[i].label, buf_cstr(&s.map[MAP_MAILBOXES]),
+				 buf_cstr(&s.map[MAP_ALIASES]), buf_cstr(&s.map[MAP_TRANSPORT]));
+		map_set_release(&s);
+	}
+}
+
 static void test_set(void **state)
 {
 	static const char *const names[MAP_COUNT] = {
@@ -1046,6 +1092,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_line_nginx),
 		cmocka_unit_test(test_line_lengths),
 		cmocka_unit_test(test_set),
+		cmocka_unit_test(test_mailbox_domain_pieces),
 		cmocka_unit_test(test_golden),
 	};
 
