@@ -40,6 +40,7 @@ struct snapshot {
 	char *default_bounce[8];	/* per shipped language */
 	struct map_set out;
 	struct mapdir_build *build;	/* NULL: keep everything in out */
+	struct mapdir_touch *touch;	/* full build: the generation table, compiling */
 	struct buf *addresses;		/* if set, "domain\tlocal\n" of each address read */
 };
 
@@ -63,6 +64,7 @@ static void snapshot_release(struct snapshot *s)
 		free(s->default_bounce[i]);
 	map_set_release(&s->out);
 	mapdir_build_abort(s->build);
+	mapdir_touch_abort(s->touch);
 }
 
 static const char *default_bounce(const struct snapshot *s, const char *lang)
@@ -295,7 +297,10 @@ static int render_and_commit(struct snapshot *s, struct db *db)
 	rc = mapdir_build_commit(s->build, run->error, sizeof(run->error));
 	s->build = NULL;
 	if (rc == 0)
-		rc = mapdir_touch(&run->opts, run->generation, run->error, sizeof(run->error));
+		rc = mapdir_touch_end(s->touch, run->error, sizeof(run->error));
+	else
+		mapdir_touch_abort(s->touch);
+	s->touch = NULL;
 	return rc;
 }
 
@@ -351,13 +356,16 @@ static int full_build(struct db *db, struct maps_run *run, int stream)
 	run->full = 1;
 	run->domains = 0;
 	snapshot_init(&s, run);
+	/* postmap starts while the database connects: it has files to read too. */
+	s.build = mapdir_build_begin(&run->opts, run->error, sizeof(run->error));
+	if (s.build == NULL ||
+	    (stream && mapdir_build_stream(s.build, MAP_MAILBOXES, run->error, sizeof(run->error)) != 0))
+		goto end;
 	if ((st = db_maps_begin(db, &run->generation)) != DB_OK) {
 		db_failed(&s, db, st);
 		goto end;
 	}
-	s.build = mapdir_build_begin(&run->opts, run->error, sizeof(run->error));
-	if (s.build == NULL ||
-	    (stream && mapdir_build_stream(s.build, MAP_MAILBOXES, run->error, sizeof(run->error)) != 0)) {
+	if ((s.touch = mapdir_touch_begin(&run->opts, run->generation, run->error, sizeof(run->error))) == NULL) {
 		db_maps_end(db);
 		goto end;
 	}

@@ -759,41 +759,90 @@ int mapdir_replace_plain(const struct mapdir_opts *o, enum map_id id, const char
 	return rc;
 }
 
-int mapdir_touch(const struct mapdir_opts *o, long long generation, char *err, size_t errlen)
-{
-	char *src = xasprintf("%s/" TMP_PREFIX "%ld.generation", o->dir, (long)getpid());
-	char *spec = xasprintf("%s:%s", mapdir_type_name(o->type), src);
-	char *from = table_of(o, src), *live = xasprintf("%s/generation", o->dir), *to = table_of(o, live);
-	char *text = xasprintf("# postpanel generation %lld: replaced after every change\n", generation);
-	const char *args[2] = { spec, NULL };
-	struct buf out = BUF_INIT;
-	int fd = open(src, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), rc = -1, err_fd;
+/* The generation table on its way: postmap compiling it into a temporary. */
+struct mapdir_touch {
+	char *src, *from, *to;
 	pid_t pid;
+	int err_fd;
+};
 
+void mapdir_touch_abort(struct mapdir_touch *t)
+{
+	if (t == NULL)
+		return;
+	if (t->pid > 0) {
+		struct buf out = BUF_INIT;
+
+		kill(t->pid, SIGKILL);
+		finish_postmap(t->pid, t->err_fd, &out);
+		buf_release(&out);
+	}
+	unlink(t->src);
+	unlink(t->from);
+	free(t->src);
+	free(t->from);
+	free(t->to);
+	free(t);
+}
+
+struct mapdir_touch *mapdir_touch_begin(const struct mapdir_opts *o, long long generation, char *err,
+					size_t errlen)
+{
+	struct mapdir_touch *t = xcalloc(1, sizeof(*t));
+	char *live = xasprintf("%s/generation", o->dir);
+	char *spec, *text = xasprintf("# postpanel generation %lld: replaced after every change\n", generation);
+	const char *args[2];
+	int fd;
+
+	t->src = xasprintf("%s/" TMP_PREFIX "%ld.generation", o->dir, (long)getpid());
+	t->from = table_of(o, t->src);
+	t->to = table_of(o, live);
+	spec = xasprintf("%s:%s", mapdir_type_name(o->type), t->src);
+	args[0] = spec;
+	args[1] = NULL;
+	fd = open(t->src, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || write_all(fd, text, strlen(text)) != 0) {
-		fail(err, errlen, "%s: %s", src, strerror(errno));
-	} else if ((pid = spawn_postmap(o, args, NULL, &err_fd)) < 0) {
+		fail(err, errlen, "%s: %s", t->src, strerror(errno));
+	} else if ((t->pid = spawn_postmap(o, args, NULL, &t->err_fd)) < 0) {
+		t->pid = 0;
 		fail(err, errlen, "cannot run %s: %s", o->postmap, strerror(errno));
-	} else if (finish_postmap(pid, err_fd, &out) != 0 || out.len > 0) {
-		trim_newlines(&out);
-		fail(err, errlen, "postmap generation failed: %s", buf_cstr(&out));
-	} else if (rename(from, to) != 0) {
-		fail(err, errlen, "installing %s: %s", to, strerror(errno));
-	} else {
-		rc = 0;
 	}
 	if (fd >= 0)
 		close(fd);
-	unlink(src);
-	unlink(from);
-	buf_release(&out);
-	free(src);
-	free(spec);
-	free(from);
 	free(live);
-	free(to);
+	free(spec);
 	free(text);
+	if (t->pid == 0) {
+		mapdir_touch_abort(t);
+		return NULL;
+	}
+	return t;
+}
+
+int mapdir_touch_end(struct mapdir_touch *t, char *err, size_t errlen)
+{
+	struct buf out = BUF_INIT;
+	int rc = -1;
+
+	if (finish_postmap(t->pid, t->err_fd, &out) != 0 || out.len > 0) {
+		trim_newlines(&out);
+		fail(err, errlen, "postmap generation failed: %s", buf_cstr(&out));
+	} else if (rename(t->from, t->to) != 0) {
+		fail(err, errlen, "installing %s: %s", t->to, strerror(errno));
+	} else {
+		rc = 0;
+	}
+	t->pid = 0;	/* reaped */
+	buf_release(&out);
+	mapdir_touch_abort(t);	/* removes what is left */
 	return rc;
+}
+
+int mapdir_touch(const struct mapdir_opts *o, long long generation, char *err, size_t errlen)
+{
+	struct mapdir_touch *t = mapdir_touch_begin(o, generation, err, errlen);
+
+	return t ? mapdir_touch_end(t, err, errlen) : -1;
 }
 
 int mapdir_clean(const struct mapdir_opts *o)

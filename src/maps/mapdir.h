@@ -77,6 +77,17 @@ int mapdir_update(const struct mapdir_opts *o, enum map_id id, const char *upser
 int mapdir_replace_plain(const struct mapdir_opts *o, enum map_id id, const char *data, size_t len,
 			 char *err, size_t errlen);
 int mapdir_touch(const struct mapdir_opts *o, long long generation, char *err, size_t errlen);
+/*
+ * The same in two steps, for a build that has the generation table
+ * compiled while it works: begin starts postmap, end waits for it and
+ * installs the table, abort gives it up (accepts NULL). end and abort
+ * consume the handle.
+ */
+struct mapdir_touch;
+struct mapdir_touch *mapdir_touch_begin(const struct mapdir_opts *o, long long generation, char *err,
+					size_t errlen);
+int mapdir_touch_end(struct mapdir_touch *t, char *err, size_t errlen);
+void mapdir_touch_abort(struct mapdir_touch *t);
 int mapdir_clean(const struct mapdir_opts *o);
 
 #endif

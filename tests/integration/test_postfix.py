@@ -343,6 +343,38 @@ class T3Robustness(unittest.TestCase):
         self.assertEqual(dump_maps(out), dump_maps(STACK.map_dir))
         self.assertEqual([f for f in os.listdir(out) if f.startswith(".pp-tmp.")], [])
 
+    def test_full_build_priorities(self):
+        """A full build waits for the postmap of virtual_mailbox_maps: it
+        keeps the caller's priority, while the other maps' postmaps (like
+        the reading and rendering) run at build_nice. A build_nice out of
+        range is refused before anything is built."""
+        log = os.path.join(STACK.dir, "postmap-nice.log")
+        wrapper = os.path.join(STACK.dir, "etc", "postmap-nice")
+        with open(wrapper, "w") as f:
+            f.write('#!/bin/sh\necho "$(nice) $*" >> %s\nexec /usr/sbin/postmap "$@"\n' % log)
+        os.chmod(wrapper, 0o755)
+        out = os.path.join(STACK.dir, "nice-maps")
+        os.makedirs(out, exist_ok=True)
+        for value, ok in (("7", True), ("20", False), ("x", False)):
+            conf = os.path.join(STACK.dir, "etc", "nice-%s.conf" % value)
+            with open(STACK.conf) as src, open(conf, "w") as dst:
+                dst.write(src.read() + "\npostmap = %s\nbuild_nice = %s\n" % (wrapper, value))
+            p = subprocess.run([os.path.join(harness.BUILDDIR, "postpanel"), "-c", conf, "maps", "build",
+                                "--dir", out], capture_output=True, text=True)
+            if not ok:
+                self.assertNotEqual(p.returncode, 0)
+                self.assertIn("build_nice must be a number from 0 to 19", p.stderr)
+                continue
+            self.assertEqual((p.returncode, p.stderr), (0, ""))
+        with open(log) as f:
+            seen = dict((m.group(2), m.group(1)) for m in
+                        (re.match(r"(\d+) .*\.pp-tmp\.\d+\.(\w+)$", line) for line in f) if m)
+        self.assertEqual({k: v for k, v in seen.items() if k != "generation"},
+                         {"virtual_mailbox_maps": "0", "virtual_mailbox_domains": "7",
+                          "transport_maps": "7", "virtual_alias_maps": "7"})
+        STACK.wait_applied()
+        self.assertEqual(dump_maps(out), dump_maps(STACK.map_dir))
+
     def test_killed_mapd_never_leaves_a_missing_key(self):
         """SIGKILL mapd at random points of >= 50 rebuilds while postmap -q
         polls a sentinel key: always the old or the new value."""
