@@ -1287,6 +1287,15 @@ class T11RequestLimits(WebTest):
         r = self.post_raw(body)
         self.assertEqual(r.status, 413)
         self.unchanged()
+        # postpanel's own page (nginx hands the request over), in the
+        # user's language.
+        self.assertIn("Request too large", r.body)
+        self.assertNotIn("nginx", r.body)
+        r = self.c.request("POST", mail_url(self.domain), form=body,
+                           headers={"Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "fr"})
+        self.assertEqual(r.status, 413)
+        self.assertIn("Requête trop volumineuse", r.body)
+        self.unchanged()
         # Exactly 64 KiB is accepted.
         body = urllib.parse.urlencode(self.form)
         n = 0
