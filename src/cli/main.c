@@ -12,6 +12,7 @@
  *	          [--redirect-port N] [--webmail NAME|none]
  *	          [--domain-limit default|unlimited|N] [--mailbox-limit ...]
  *	postpanel [-c CONFIG] mailbox add|del ADDRESS | mailbox list DOMAIN
+ *	postpanel [-c CONFIG] mailbox import FILE            (lines: ADDRESS)
  *	postpanel [-c CONFIG] alias add ADDRESS TARGET[,TARGET...] | alias del ADDRESS
  *	          | alias list DOMAIN
  *	postpanel [-c CONFIG] maps build --dir DIR [--type lmdb|cdb]
@@ -50,6 +51,7 @@ static void usage(void)
 		  "           [--domain-limit default|unlimited|N] [--mailbox-limit default|unlimited|N]\n"
 		  "  mailbox add|del ADDRESS\n"
 		  "  mailbox list DOMAIN\n"
+		  "  mailbox import FILE\n"
 		  "  alias add ADDRESS TARGET[,TARGET...]\n"
 		  "  alias del ADDRESS\n"
 		  "  alias list DOMAIN\n"

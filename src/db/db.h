@@ -248,6 +248,13 @@ void db_address_list_clear(struct address_list *l);
 /* DB_DUPLICATE: the address is taken (by a mailbox or an alias). */
 enum db_status db_mailbox_add(struct db *db, const struct actor *actor, const char *domain,
 			      const char *local_part);
+/*
+ * Adds n mailboxes (domain i, local part i; validated) in one transaction:
+ * all or none. DB_NOTFOUND when a domain does not exist or is not the
+ * caller's, DB_DUPLICATE when an address exists already (or twice).
+ */
+enum db_status db_mailbox_import(struct db *db, const struct actor *actor, const char *const *domains,
+				 const char *const *local_parts, size_t n);
 /* targets: comma-separated validated addresses. Creates or replaces. */
 enum db_status db_alias_set(struct db *db, const struct actor *actor, const char *domain,
 			    const char *local_part, const char *targets);

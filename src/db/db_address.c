@@ -79,6 +79,13 @@ static const struct db_stmt stmt_mailbox_add = {
 	" SELECT d.id, $4 FROM domains d WHERE d.name = $1 AND" OWNED_BY_CALLER
 };
 
+static const struct db_stmt stmt_mailbox_import = {
+	"mailbox_import",
+	"INSERT INTO mailboxes (domain_id, local_part)"
+	" SELECT d.id, u.local_part FROM unnest($1::text[], $4::text[]) AS u(domain, local_part)"
+	"   JOIN domains d ON d.name = u.domain WHERE" OWNED_BY_CALLER
+};
+
 static const struct db_stmt stmt_alias_set = {
 	"alias_set",
 	"INSERT INTO aliases (domain_id, local_part, targets)"
@@ -129,6 +136,35 @@ enum db_status db_mailbox_add(struct db *db, const struct actor *actor, const ch
 
 	db_actor_params(actor, id, &params[1]);
 	return write_one(db, actor, &stmt_mailbox_add, 4, params, 0);
+}
+
+enum db_status db_mailbox_import(struct db *db, const struct actor *actor, const char *const *domains,
+				 const char *const *local_parts, size_t n)
+{
+	char id[24], *a_domains = db_array_literal(domains, n), *a_locals = db_array_literal(local_parts, n);
+	const char *params[4] = { a_domains, NULL, id, a_locals };
+	enum db_status st;
+	PGresult *res;
+
+	db_actor_params(actor, id, &params[1]);
+	if ((st = db_begin(db, actor)) != DB_OK)
+		goto end;
+	if ((res = db_exec(db, &stmt_mailbox_import, 4, params, &st)) == NULL) {
+		db_rollback(db);
+		goto end;
+	}
+	/* Fewer rows: some domain does not exist or is not the caller's. */
+	if (strtoull(PQcmdTuples(res), NULL, 10) != n) {
+		db_rollback(db);
+		st = DB_NOTFOUND;
+	} else {
+		st = db_commit(db);
+	}
+	PQclear(res);
+end:
+	free(a_domains);
+	free(a_locals);
+	return st;
 }
 
 enum db_status db_alias_set(struct db *db, const struct actor *actor, const char *domain,

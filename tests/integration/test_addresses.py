@@ -14,6 +14,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 import time
 import unittest
 import urllib.parse
@@ -576,6 +577,58 @@ class T01Addresses(AddressTest):
         self.assertEqual(page.field("alias"), "")
         self.assertEqual(textarea(page, "targets"), "")
         self.assertEqual(c.request("PUT", url(domain)).status, 405)
+
+
+class T03MailboxImport(AddressTest):
+    """postpanel mailbox import FILE: one address per line, all or none."""
+
+    def run_import(self, text):
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+            f.write(text)
+        os.chmod(f.name, 0o644)
+        self.addCleanup(os.unlink, f.name)
+        return f.name, STACK.cli("mailbox", "import", f.name, check=False)
+
+    def test_import(self):
+        a, b = self.new_domain(CUST_A1, "imp"), self.new_domain(CUST_B1, "imp")
+        before_a = state(a)
+        path, p = self.run_import("# mailboxes\nanna@%s\n\n  Erik@%s  \ninfo@%s\n" % (a, a, b))
+        self.assertEqual((p.returncode, p.stdout, p.stderr), (0, "Imported 3 mailboxes.\n", ""))
+        after_a = state(a)
+        self.assertEqual(after_a["mailboxes"], ["anna", "erik"])
+        self.assertEqual(state(b)["mailboxes"], ["info"])
+        self.assertEqual(after_a["audit_total"], before_a["audit_total"] + 3)
+        self.assertEqual([(x["action"], x["source"], x["after"]["local_part"]) for x in after_a["audits"]],
+                         [("mailbox_add", "cli", "anna"), ("mailbox_add", "cli", "erik")])
+
+    def test_nothing_imported_on_any_error(self):
+        a = self.new_domain(CUST_A1, "imp")
+        STACK.cli("mailbox", "add", "taken@" + a)
+        STACK.cli("alias", "add", "list@" + a, "taken@" + a)
+        before = state(a)
+        cases = [
+            ("ok@%s\nb%%x@%s\nno-at-sign\nx@%s extra\n" % (a, a, a),
+             ["%s:2: The part of the address before the @ may contain only lower-case letters, digits, "
+              "dots, hyphens and underscores.", "%s:3: expected an address such as name@example.com",
+              "%s:4: expected one address per line", "postpanel: 3 lines are wrong; nothing was imported"]),
+            ("ok@%s\nsomeone@nowhere-%s\n" % (a, a),
+             ["postpanel: a domain in the file does not exist; nothing was imported"]),
+            ("ok@%s\ntaken@%s\n" % (a, a),
+             ["postpanel: an address in the file exists already (as a mailbox or an alias) or twice;"
+              " nothing was imported"]),
+            ("ok@%s\nlist@%s\n" % (a, a),
+             ["postpanel: an address in the file exists already (as a mailbox or an alias) or twice;"
+              " nothing was imported"]),
+            ("ok@%s\nok@%s\n" % (a, a),
+             ["postpanel: an address in the file exists already (as a mailbox or an alias) or twice;"
+              " nothing was imported"]),
+        ]
+        for text, errors in cases:
+            path, p = self.run_import(text)
+            self.assertEqual((p.returncode, p.stdout), (1, ""), text)
+            self.assertEqual(p.stderr.splitlines(), [e.replace("%s", path) if e.startswith("%s") else e
+                                                     for e in errors], text)
+            self.assertEqual(state(a), before, text)
 
 
 class T02ApplyStatus(AddressTest):
