@@ -181,6 +181,16 @@ static int finish_postmap(pid_t pid, int err_fd, struct buf *out)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* Stops a postmap whose work is given up, and reaps it. */
+static void kill_postmap(pid_t pid, int err_fd)
+{
+	struct buf out = BUF_INIT;
+
+	kill(pid, SIGKILL);
+	finish_postmap(pid, err_fd, &out);
+	buf_release(&out);
+}
+
 static void trim_newlines(struct buf *b)
 {
 	while (b->len > 0 && (b->data[b->len - 1] == '\n' || b->data[b->len - 1] == '\r'))
@@ -536,13 +546,8 @@ void mapdir_build_abort(struct mapdir_build *b)
 	if (b == NULL)
 		return;
 	for (int i = 0; i < MAP_COUNT; i++) {
-		if (b->pid[i] > 0) {
-			struct buf out = BUF_INIT;
-
-			kill(b->pid[i], SIGKILL);
-			finish_postmap(b->pid[i], b->err_fd[i], &out);
-			buf_release(&out);
-		}
+		if (b->pid[i] > 0)
+			kill_postmap(b->pid[i], b->err_fd[i]);
 	}
 	remove_temporaries(b);
 	for (int i = 0; i < MAP_COUNT; i++)
@@ -770,13 +775,8 @@ void mapdir_touch_abort(struct mapdir_touch *t)
 {
 	if (t == NULL)
 		return;
-	if (t->pid > 0) {
-		struct buf out = BUF_INIT;
-
-		kill(t->pid, SIGKILL);
-		finish_postmap(t->pid, t->err_fd, &out);
-		buf_release(&out);
-	}
+	if (t->pid > 0)
+		kill_postmap(t->pid, t->err_fd);
 	unlink(t->src);
 	unlink(t->from);
 	free(t->src);
